@@ -1,0 +1,95 @@
+# dockwright — `make` builds ./dockwright; `make check` runs every test;
+# `make check SANITIZE=1` runs them on an ASan+UBSan build; `make demo` runs
+# the main job on examples/. Missing Debian -dev packages are installed by
+# the `deps` step when run as root.
+
+CC       ?= cc
+PREFIX   ?= /usr/local
+SANITIZE ?=
+UPDATE   ?=
+
+PKGS      := jansson
+DEB_PKGS  := libjansson-dev libyaml-dev pkg-config
+
+WARN   := -std=c11 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes
+DEFS   := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+ifeq ($(SANITIZE),1)
+  BUILD  := build/san
+  OPT    := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+  LDSAN  := -fsanitize=address,undefined
+else
+  BUILD  := build/rel
+  OPT    := -O2 -g
+  LDSAN  :=
+endif
+
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS_ALL = $(WARN) $(DEFS) $(OPT) -Iinclude $(PKG_CFLAGS) $(CFLAGS)
+LDFLAGS_ALL = $(LDSAN) -Wl,--as-needed $(LDFLAGS)
+
+LIB_SRC  := $(wildcard src/util/*.c src/dockerfile/*.c src/output/*.c)
+CLI_SRC  := $(wildcard src/cli/*.c)
+TEST_SRC := $(wildcard tests/*.c tests/unit/*.c)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
+LIB      := $(BUILD)/libdockwright.a
+BIN      := $(BUILD)/dockwright
+TESTBIN  := $(BUILD)/run-tests
+
+.PHONY: all deps check demo bench fuzz install clean
+all: dockwright
+
+dockwright: $(BIN)
+	@if [ "$(SANITIZE)" != "1" ]; then cp $(BIN) dockwright; fi
+
+deps:
+	@missing=""; \
+	for p in $(PKGS) yaml-0.1; do pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
+	command -v pkg-config >/dev/null || missing="$$missing pkg-config"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "deps: installing $(DEB_PKGS) (missing:$$missing)"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEB_PKGS)) >/dev/null || exit 1; \
+	  else \
+	    echo "deps: missing$$missing; run: sudo apt-get install -y $(DEB_PKGS)"; exit 1; \
+	  fi; \
+	fi
+
+$(BUILD)/%.o: %.c | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(CLI_OBJ) $(LIB)
+	$(CC) $(CLI_OBJ) $(LIB) $(LDFLAGS_ALL) $(PKG_LIBS) -o $@
+
+$(TESTBIN): $(TEST_OBJ) $(LIB)
+	$(CC) $(TEST_OBJ) $(LIB) $(LDFLAGS_ALL) $(PKG_LIBS) -o $@
+
+check: deps $(BIN) $(TESTBIN)
+	DW_BIN=$(abspath $(BIN)) DW_UPDATE=$(UPDATE) ./$(TESTBIN)
+
+demo: deps dockwright
+	@for f in $$(find examples -name Dockerfile | sort); do \
+	  echo "== $$f"; ./dockwright graph $$f || true; \
+	done
+
+bench: dockwright
+	bench/parse
+
+fuzz:
+	$(MAKE) -C fuzz
+
+install: dockwright
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 dockwright $(DESTDIR)$(PREFIX)/bin/dockwright
+
+clean:
+	rm -rf build dockwright
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)

@@ -1,0 +1,270 @@
+/* dockwright.h — the public API of libdockwright.
+ *
+ * Everything a parsed file owns lives in one arena and is freed with the
+ * file. Strings are {ptr,len} views (not NUL-terminated unless stated);
+ * spans are byte offsets [start,end) into the file's original bytes. */
+#ifndef DOCKWRIGHT_H
+#define DOCKWRIGHT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define DW_VERSION "0.1.0"
+
+/* ---- basic types ---- */
+typedef struct { const char *ptr; size_t len; } dw_str;
+typedef struct { uint32_t start, end; } dw_span;
+
+typedef struct dw_arena_block dw_arena_block;
+typedef struct { dw_arena_block *head; size_t total; void *adopted; } dw_arena;
+
+void dw_arena_init(dw_arena *a);
+void *dw_arena_alloc(dw_arena *a, size_t n); /* zeroed; exits(2) on OOM */
+char *dw_arena_memdup(dw_arena *a, const void *p, size_t n); /* NUL-terminated */
+char *dw_arena_printf(dw_arena *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void dw_arena_adopt(dw_arena *a, void *malloced); /* freed with the arena */
+void dw_arena_free(dw_arena *a);
+
+/* ---- line table: byte offset -> 1-based line / column ---- */
+typedef struct {
+    const char *src;
+    uint32_t len;
+    uint32_t *starts; /* offset of the first byte of each line */
+    uint32_t count;
+} dw_linemap;
+
+typedef struct { uint32_t line, col; } dw_pos; /* col counts code points, tab = 1 */
+
+void dw_linemap_build(dw_linemap *m, dw_arena *a, const char *src, uint32_t len);
+uint32_t dw_linemap_line(const dw_linemap *m, uint32_t offset); /* 1-based */
+dw_pos dw_linemap_pos(const dw_linemap *m, uint32_t offset);
+/* The bytes of line `line` (1-based) without its terminator. */
+dw_str dw_linemap_text(const dw_linemap *m, uint32_t line);
+
+/* ---- diagnostics ---- */
+typedef enum {
+    DW_SEV_OFF = 0,
+    DW_SEV_STYLE,
+    DW_SEV_INFO,
+    DW_SEV_WARNING,
+    DW_SEV_ERROR
+} dw_severity;
+
+const char *dw_severity_name(dw_severity s);
+int dw_severity_parse(const char *name, dw_severity *out); /* 0 ok, -1 unknown */
+
+typedef struct {
+    dw_span span;
+    dw_str text;
+} dw_edit;
+
+typedef struct {
+    const char *rule;     /* slug, e.g. "syntax-error" */
+    dw_severity severity;
+    dw_span span;         /* primary span */
+    const char *message;  /* lowercase start, no final period */
+    const char *help;     /* optional */
+    dw_edit *edits;       /* optional fix */
+    uint32_t nedits;
+    bool fix_safe;
+} dw_diag;
+
+typedef struct { dw_diag *v; uint32_t n, cap; } dw_diags;
+
+/* ---- Dockerfile AST ---- */
+#define DW_INSTRUCTIONS(X)                                                     \
+    X(ADD, "add") X(ARG, "arg") X(CMD, "cmd") X(COPY, "copy")                  \
+    X(ENTRYPOINT, "entrypoint") X(ENV, "env") X(EXPOSE, "expose")              \
+    X(FROM, "from") X(HEALTHCHECK, "healthcheck") X(LABEL, "label")            \
+    X(MAINTAINER, "maintainer") X(ONBUILD, "onbuild") X(RUN, "run")            \
+    X(SHELL, "shell") X(STOPSIGNAL, "stopsignal") X(USER, "user")              \
+    X(VOLUME, "volume") X(WORKDIR, "workdir")
+
+typedef enum {
+    DW_I_UNKNOWN = 0,
+#define X(k, n) DW_I_##k,
+    DW_INSTRUCTIONS(X)
+#undef X
+    DW_I__COUNT
+} dw_instr_kind;
+
+const char *dw_instr_name(dw_instr_kind k); /* lower-case name */
+dw_instr_kind dw_instr_lookup(dw_str name); /* case-insensitive */
+
+/* A word of an instruction: its value as BuildKit stores it (raw shell text,
+ * or the decoded JSON string in exec form) and where it is in the file. */
+typedef struct {
+    dw_str text;
+    dw_span span;
+    dw_str expanded; /* after variable expansion, when the instruction expands */
+    bool has_expanded;
+} dw_word;
+
+/* A --flag word, unquoted as BuildKit's flag splitter does ("--from=x"). */
+typedef struct {
+    dw_str raw;   /* the whole word, e.g. --mount=type=cache,target=/x */
+    dw_str name;  /* without the dashes, e.g. mount */
+    dw_str value; /* after '=' */
+    bool has_value;
+    dw_span span;
+} dw_flag;
+
+/* ENV/LABEL pair (sep "=" or legacy ""), or ARG name[=value]. */
+typedef struct {
+    dw_word key;
+    dw_word value;
+    bool has_eq;
+} dw_kv;
+
+typedef struct {
+    dw_str name;      /* delimiter with quotes removed */
+    dw_str content;   /* raw body, each line with its terminator */
+    uint32_t fd;      /* N in N<<EOF, 0 when absent */
+    bool expand;      /* false when any part of the delimiter was quoted */
+    bool chomp;       /* <<- */
+    dw_span word_span;   /* the <<EOF word in the instruction */
+    dw_span body_span;   /* body bytes */
+    dw_span end_span;    /* terminator line */
+} dw_heredoc;
+
+/* Parsed --mount value of RUN. */
+typedef enum { DW_MOUNT_BIND, DW_MOUNT_CACHE, DW_MOUNT_TMPFS, DW_MOUNT_SECRET, DW_MOUNT_SSH, DW_MOUNT_UNKNOWN } dw_mount_type;
+typedef struct {
+    dw_mount_type type;
+    dw_str type_text, target, source, from, id, sharing, mode, uid, gid, env, size;
+    bool has_target, has_source, has_from, has_id, has_sharing, has_mode, has_uid, has_gid, has_env;
+    int readonly;  /* -1 default, 0 rw, 1 ro */
+    int required;  /* -1 default, 0/1 */
+    int from_stage; /* resolved stage index, -1 = image/context or none */
+    dw_span span;
+} dw_mount;
+
+/* One piece of the joined instruction text, mapped to the file. */
+typedef struct { uint32_t joined, file, len; } dw_seg;
+
+typedef struct dw_comment {
+    dw_str text;  /* without '#', trimmed */
+    dw_span span; /* the whole comment line (after leading blanks) */
+} dw_comment;
+
+typedef struct dw_instr {
+    dw_instr_kind kind;
+    dw_str keyword;        /* as written, e.g. "Run" */
+    dw_span keyword_span;
+    dw_span span;          /* keyword .. end of last line (heredoc bodies included) */
+    uint32_t line, end_line; /* 1-based, as BuildKit's StartLine/EndLine */
+    dw_str original;       /* the joined line, continuations removed */
+    dw_str args_text;      /* argument text after the flags, trimmed */
+    dw_span args_span;
+    dw_flag *flags; uint32_t nflags;
+    dw_word *args; uint32_t nargs; /* BuildKit's Next chain (see parse.h) */
+    dw_kv *kvs; uint32_t nkvs;     /* ENV, LABEL, ARG */
+    bool json;                     /* exec form */
+    dw_heredoc *heredocs; uint32_t nheredocs;
+    struct dw_instr *sub;          /* ONBUILD trigger */
+    dw_comment *comments; uint32_t ncomments; /* BuildKit's PrevComment */
+    uint32_t *empty_lines; uint32_t nempty_lines; /* empty continuation lines (1-based) */
+    dw_mount *mounts; uint32_t nmounts; /* RUN --mount */
+    int stage;             /* index of the stage it belongs to, -1 before the first FROM */
+    int from_stage;        /* COPY --from resolved to a stage index, else -1 */
+    const char *error;     /* non-NULL: an error node; a syntax-error was reported */
+    /* mapping of the joined text back to the file */
+    const char *joined_base;
+    dw_seg *segs; uint32_t nsegs;
+} dw_instr;
+
+typedef enum { DW_BASE_IMAGE, DW_BASE_STAGE, DW_BASE_SCRATCH } dw_base_kind;
+
+/* An image reference split as the distribution reference grammar does. */
+typedef struct {
+    dw_str registry;   /* e.g. docker.io (implied when absent), ghcr.io */
+    dw_str repository; /* path without registry, e.g. library/ubuntu */
+    dw_str tag;        /* empty when absent */
+    dw_str digest;     /* empty when absent */
+    bool explicit_registry;
+    bool valid;
+} dw_imageref;
+
+typedef struct {
+    uint32_t index;
+    dw_str name;        /* as written, empty if unnamed */
+    dw_str name_lower;
+    dw_span name_span;
+    dw_instr *from;
+    dw_str base;        /* the image word as written */
+    dw_str base_expanded;
+    dw_base_kind base_kind;
+    int base_stage;     /* when base_kind == DW_BASE_STAGE */
+    dw_imageref image;  /* when base_kind == DW_BASE_IMAGE */
+    dw_str platform;    /* --platform as written, empty when absent */
+    dw_str platform_expanded;
+    uint32_t first, count; /* instructions [first, first+count) incl. FROM */
+} dw_stage;
+
+typedef struct {
+    dw_str name;   /* lower-case */
+    dw_str value;
+    uint32_t line;
+    dw_span span;
+} dw_directive;
+
+typedef struct {
+    const char *name;  /* NAME=VALUE build arguments given on the command line */
+    const char *value;
+} dw_build_arg;
+
+typedef struct {
+    const dw_build_arg *build_args;
+    uint32_t nbuild_args;
+} dw_parse_opts;
+
+typedef struct dw_dockerfile {
+    dw_arena arena;
+    const char *path;
+    const char *src;      /* the original bytes, owned by the arena */
+    uint32_t len;
+    dw_linemap lines;
+    char escape;          /* '\\' or '`' */
+    bool bom;
+    dw_directive *directives; uint32_t ndirectives;
+    dw_instr *instrs; uint32_t ninstrs;
+    dw_comment *comments; uint32_t ncomments; /* every comment line */
+    dw_stage *stages; uint32_t nstages;
+    dw_kv *global_args; uint32_t nglobal_args; /* ARGs before the first FROM */
+    dw_diags diags;
+} dw_dockerfile;
+
+/* Parses a Dockerfile. Never fails: errors become error nodes and
+ * syntax-error diagnostics. `src` is copied. Returns NULL only when the file
+ * is larger than 4 GiB. */
+dw_dockerfile *dw_dockerfile_parse(const char *path, const char *src, size_t len,
+                                   const dw_parse_opts *opts);
+/* The same, taking ownership of `src`, a malloc'd buffer (no copy is made;
+ * it is freed with the file, or at once when NULL is returned). */
+dw_dockerfile *dw_dockerfile_parse_owned(const char *path, char *src, size_t len,
+                                         const dw_parse_opts *opts);
+void dw_dockerfile_free(dw_dockerfile *df);
+
+/* Maps an offset in an instruction's joined text (a pointer into it) to the
+ * file offset. */
+uint32_t dw_instr_file_offset(const dw_instr *in, const char *p);
+dw_span dw_instr_file_span(const dw_instr *in, const char *p, size_t len);
+
+/* Writes the AST in the format of BuildKit's parser test `result` files. */
+void dw_dockerfile_dump(const dw_dockerfile *df, FILE *out);
+/* Go's strconv.Quote of s, appended to out. */
+void dw_go_quote(FILE *out, dw_str s);
+
+/* True when the file has a diagnostic of rule `rule`. */
+bool dw_diags_has(const dw_diags *d, const char *rule);
+
+/* Prints one diagnostic as `file:line:col: severity: message [rule]`. */
+void dw_output_gnu_one(FILE *out, const char *path, const dw_linemap *lines, const dw_diag *d);
+
+/* Reads a whole file. Returns malloc'd bytes, or NULL with errno set. */
+char *dw_read_file(const char *path, size_t *len);
+
+#endif

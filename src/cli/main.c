@@ -1,0 +1,50 @@
+/* main.c — dockwright's command-line entry: dispatches to one cmd_<verb>.c
+ * per subcommand. Exit status: 0 clean, 1 findings, 2 usage or I/O error. */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char usage[] =
+    "usage: dockwright <command> [options] [args]\n"
+    "\n"
+    "commands:\n"
+    "  parse FILE      dump the parsed Dockerfile (BuildKit `result` format; --json for the full AST)\n"
+    "  graph FILE      stage graph of a Dockerfile (--format text|dot|mermaid)\n"
+    "  --version       print the version\n"
+    "  --help          this text\n"
+    "\n"
+    "Run `dockwright <command> --help` for a command's options.\n";
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "dockwright %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
+        printf("dockwright %s\n", DW_VERSION);
+        return 0;
+    }
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "parse")) return cmd_parse(argc - 1, argv + 1);
+    if (!strcmp(cmd, "graph")) return cmd_graph(argc - 1, argv + 1);
+    fprintf(stderr, "dockwright: unknown command '%s'\n\n%s", cmd, usage);
+    return 2;
+}

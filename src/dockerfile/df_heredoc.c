@@ -1,0 +1,130 @@
+/* df_heredoc.c — heredoc words (BuildKit's ParseHeredoc / heredocsFromLine).
+ * A word `[digits]<<[-]DELIM` starts a heredoc; quoting any part of DELIM
+ * turns off expansion of the body. Bodies are read by df_parse.c. */
+#include "dockerfile_int.h"
+
+static size_t count_quotes(dw_str s)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s.len; i++)
+        if (s.ptr[i] == '\'' || s.ptr[i] == '"') n++;
+    return n;
+}
+
+int dw_heredoc_parse_word(dw_arena *a, dw_str word, dw_heredoc_word *out, const char **err)
+{
+    memset(out, 0, sizeof *out);
+    /* ^(\d*)<<(-?)([^<]*)$ */
+    size_t i = 0;
+    uint32_t fd = 0;
+    while (i < word.len && word.ptr[i] >= '0' && word.ptr[i] <= '9') {
+        if (fd < 100000000u) fd = fd * 10 + (uint32_t)(word.ptr[i] - '0');
+        i++;
+    }
+    if (word.len - i < 2 || word.ptr[i] != '<' || word.ptr[i + 1] != '<') return 0;
+    i += 2;
+    bool chomp = false;
+    if (i < word.len && word.ptr[i] == '-') { chomp = true; i++; }
+    dw_str rest = dw_str_sub(word, i, word.len);
+    if (dw_str_chr(rest, '<')) return 0;
+    if (rest.len == 0) return 0;
+
+    dw_lexer lx = {.escape = '\\', .skip_unset_env = true};
+    dw_env env = {0};
+    dw_str *words;
+    uint32_t n;
+    if (dw_lex_process_words(a, &lx, rest, &env, &words, &n, err) < 0) return -1;
+    if (n != 1) return 0;
+    dw_str *raw;
+    uint32_t nraw;
+    lx.raw_quotes = true;
+    if (dw_lex_process_words(a, &lx, rest, &env, &raw, &nraw, err) < 0) return -1;
+    if (nraw != n) {
+        *err = dw_arena_printf(a, "internal lexing of heredoc produced inconsistent results: %.*s",
+                               (int)rest.len, rest.ptr);
+        return -1;
+    }
+    out->ok = true;
+    out->name = words[0];
+    out->fd = fd;
+    out->chomp = chomp;
+    out->expand = count_quotes(words[0]) == count_quotes(raw[0]);
+    return 0;
+}
+
+/* `<<` or `<<-` (optionally after digits) standing alone: the newer lexer
+ * glues it to the word that follows, so `<< EOF` is one heredoc word. */
+static bool bare_marker(dw_str w)
+{
+    size_t i = 0;
+    while (i < w.len && w.ptr[i] >= '0' && w.ptr[i] <= '9') i++;
+    if (w.len - i < 2 || w.ptr[i] != '<' || w.ptr[i + 1] != '<') return false;
+    i += 2;
+    if (i < w.len && w.ptr[i] == '-') i++;
+    return i == w.len;
+}
+
+int dw_heredocs_from_line(dw_arena *a, dw_str line, dw_heredoc **out, uint32_t *n,
+                          dw_str **words_out, const char **err)
+{
+    *out = NULL;
+    *n = 0;
+    dw_lexer lx = {.escape = '\\', .raw_quotes = true, .raw_escapes = true, .skip_unset_env = true};
+    dw_env env = {0};
+    dw_str *words = NULL;
+    uint32_t nw = 0;
+    const char *ignored = NULL;
+    if (dw_lex_process_words(a, &lx, line, &env, &words, &nw, &ignored) < 0) nw = 0;
+    if (words_out) *words_out = words;
+
+    struct { dw_heredoc *v; uint32_t n, cap; } docs = {0};
+    const char *search = line.ptr;
+    const char *end = line.ptr + line.len;
+    for (uint32_t i = 0; i < nw; i++) {
+        dw_str w = words[i];
+        /* locate the word in the line: with raw quotes and escapes and no
+         * variables set, words are verbatim pieces of it */
+        const char *at = NULL;
+        if (w.len && (size_t)(end - search) >= w.len) {
+            for (const char *q = search; q + w.len <= end; q++)
+                if (*q == w.ptr[0] && memcmp(q, w.ptr, w.len) == 0) { at = q; break; }
+        }
+        size_t wlen = w.len;
+        if (bare_marker(w) && i + 1 < nw) {
+            dw_str next = words[i + 1];
+            char *glued = dw_arena_alloc(a, w.len + 1 + next.len + 1);
+            memcpy(glued, w.ptr, w.len);
+            glued[w.len] = ' ';
+            memcpy(glued + w.len + 1, next.ptr, next.len);
+            w = dw_str_make(glued, w.len + 1 + next.len);
+            i++;
+            if (at) {
+                const char *q = at + wlen;
+                while (q < end && (*q == ' ' || *q == '\t')) q++;
+                if ((size_t)(end - q) >= next.len && memcmp(q, next.ptr, next.len) == 0)
+                    wlen = (size_t)(q - at) + next.len;
+            }
+        }
+        if (at) search = at + wlen;
+        dw_heredoc_word hw;
+        if (dw_heredoc_parse_word(a, w, &hw, err) < 0) { DW_SVEC_FREE(docs); return -1; }
+        if (!hw.ok) continue;
+        dw_heredoc h;
+        memset(&h, 0, sizeof h);
+        h.name = hw.name;
+        h.fd = hw.fd;
+        h.expand = hw.expand;
+        h.chomp = hw.chomp;
+        /* word_span holds offsets relative to the line; the caller maps them */
+        if (at) {
+            h.word_span.start = (uint32_t)(at - line.ptr);
+            h.word_span.end = (uint32_t)(at - line.ptr + wlen);
+        } else {
+            h.word_span.start = 0;
+            h.word_span.end = (uint32_t)line.len;
+        }
+        DW_SVEC_PUSH(docs, h);
+    }
+    DW_SVEC_COMMIT(a, docs, *out, *n);
+    return 0;
+}

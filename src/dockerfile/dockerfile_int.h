@@ -1,0 +1,58 @@
+/* dockerfile_int.h — internals shared by the Dockerfile parser's files. */
+#ifndef DW_DOCKERFILE_INT_H
+#define DW_DOCKERFILE_INT_H
+
+#include "../util/diag.h"
+#include "../util/util.h"
+#include "shell_lex.h"
+
+#define DW_MAX_LINE 65535u  /* BuildKit's bufio.Scanner limit, terminator excluded */
+
+typedef struct dw_stager dw_stager;
+
+/* Parser state for one file. */
+typedef struct {
+    dw_stager *stager;
+    dw_dockerfile *df;
+    dw_arena *a;
+    char escape;
+    bool directives_done;
+    bool seen_escape, seen_syntax, seen_check;
+} dw_parser;
+
+/* True for the bytes BuildKit's reWhitespace matches: [\t\v\f\r ]. */
+static inline bool dw_is_ws(char c) { return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r'; }
+
+/* df_node.c: builds one instruction from its joined line (BuildKit's
+ * newNodeFromLine); `line` points into in->joined_base. Errors set in->error
+ * and emit syntax-error. */
+void dw_node_build(dw_parser *p, dw_instr *in, dw_str line);
+void dw_node_error(dw_parser *p, dw_instr *in, dw_span span, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* df_json.c: reads `text` as a JSON array of strings (BuildKit's parseJSON).
+ * Returns 0 for an array of strings (*out filled, spans are of each literal),
+ * 1 when the text is not a valid JSON array (shell form), 2 when it is valid
+ * JSON with a non-string element (an error). */
+int dw_json_string_array(dw_arena *a, const dw_instr *in, dw_str text, dw_word **out, uint32_t *n);
+
+/* df_heredoc.c */
+typedef struct { dw_str name; uint32_t fd; bool expand, chomp; bool ok; } dw_heredoc_word;
+/* BuildKit's ParseHeredoc: returns 0 (out->ok says whether it is one) or -1 with *err. */
+int dw_heredoc_parse_word(dw_arena *a, dw_str word, dw_heredoc_word *out, const char **err);
+/* BuildKit's heredocsFromLine: the heredoc words of a joined line, in order. */
+int dw_heredocs_from_line(dw_arena *a, dw_str line, dw_heredoc **out, uint32_t *n,
+                          dw_str **words_out, const char **err);
+
+/* df_validate.c: what BuildKit's instructions layer rejects, for one
+ * instruction (flags, values, argument counts, --mount fields). */
+void dw_validate_instr(dw_parser *p, dw_instr *in);
+
+/* df_stages.c: the stage model, ARG/ENV scoping and expansion, built one
+ * instruction at a time while it is hot in the cache. */
+void dw_stages_begin(dw_parser *p, const dw_parse_opts *opts);
+void dw_stages_step(dw_parser *p, uint32_t index);
+void dw_stages_end(dw_parser *p);
+void dw_imageref_parse(dw_arena *a, dw_str s, dw_imageref *r);
+
+#endif

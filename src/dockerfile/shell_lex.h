@@ -1,0 +1,45 @@
+/* shell_lex.h — BuildKit's shell-word lexer (frontend/dockerfile/shell):
+ * quote and escape removal and variable substitution for the instructions
+ * BuildKit expands (ENV, LABEL, ARG defaults, COPY/ADD, WORKDIR, USER, ...),
+ * and word splitting (EXPOSE, heredoc detection). */
+#ifndef DW_SHELL_LEX_H
+#define DW_SHELL_LEX_H
+
+#include "../util/util.h"
+
+/* An environment: later entries win over earlier ones with the same name. */
+typedef struct { dw_str name, value; } dw_env_var;
+typedef struct {
+    dw_env_var *v;
+    uint32_t n, cap;
+    bool fold_case; /* Windows: names compare case-insensitively */
+} dw_env;
+
+void dw_env_set(dw_arena *a, dw_env *env, dw_str name, dw_str value);
+/* Looks `name` up; returns true and sets *value when set. */
+bool dw_env_get(const dw_env *env, dw_str name, dw_str *value);
+
+typedef struct {
+    char escape;             /* '\\' or '`' */
+    bool raw_quotes;         /* keep quote characters in the output */
+    bool raw_escapes;        /* keep escape characters in the output */
+    bool skip_unset_env;     /* leave $x / ${x...} as written when x is unset */
+    bool skip_process_quotes;/* quotes are ordinary characters */
+} dw_lexer;
+
+/* A set of variable names (no duplicates, in first-seen order). */
+typedef struct { dw_str *v; uint32_t n, cap; } dw_names;
+
+/* ProcessWordWithMatches: expands `word` into one string. `matched` and
+ * `unmatched` (either may be NULL) receive the names looked up and found /
+ * not found. Returns 0, or -1 with *err set to a message in the arena
+ * (e.g. "bad substitution", "missing '}'"). Output strings live in `a`. */
+int dw_lex_process_word(dw_arena *a, const dw_lexer *lx, dw_str word, const dw_env *env,
+                        dw_str *out, dw_names *matched, dw_names *unmatched, const char **err);
+
+/* ProcessWords: expands and splits into words (unquoted white space,
+ * including white space that came from an unquoted variable, separates). */
+int dw_lex_process_words(dw_arena *a, const dw_lexer *lx, dw_str word, const dw_env *env,
+                         dw_str **words, uint32_t *nwords, const char **err);
+
+#endif

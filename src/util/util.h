@@ -1,0 +1,96 @@
+/* util.h — internal helpers shared by every module: arena, string views,
+ * vectors, UTF-8 helpers, a growable scratch buffer. The public types
+ * (dw_str, dw_span, dw_arena) are declared in dockwright.h. */
+#ifndef DW_UTIL_H
+#define DW_UTIL_H
+
+#include "dockwright.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+void dw_oom(void);
+void *dw_xmalloc(size_t n);
+void *dw_xrealloc(void *p, size_t n);
+
+void *dw_arena_alloc_array(dw_arena *a, size_t count, size_t size);
+char *dw_arena_vprintf(dw_arena *a, const char *fmt, va_list ap);
+void *dw_vec_grow(dw_arena *a, void *items, uint32_t *cap, uint32_t need, size_t item_size);
+
+/* Zeroing, overflow-checked allocation of n objects of type T. */
+#define DW_NEW(a, T, n) ((T *)dw_arena_alloc_array((a), (n), sizeof(T)))
+
+/* An arena-backed vector is any struct with fields `v`, `n`, `cap`. */
+#define DW_VEC(T) struct { T *v; uint32_t n, cap; }
+#define DW_VEC_PUSH(a, vec, item)                                                      \
+    do {                                                                               \
+        if ((vec).n == (vec).cap)                                                      \
+            (vec).v = dw_vec_grow((a), (vec).v, &(vec).cap, (vec).n + 1, sizeof *(vec).v); \
+        (vec).v[(vec).n++] = (item);                                                   \
+    } while (0)
+
+/* A scratch vector on malloc'd memory, for lists whose length is not known
+ * in advance: DW_SVEC_COMMIT copies it, exactly sized, into the arena and
+ * frees the scratch, so arena memory holds no half-empty doubled arrays. */
+#define DW_SVEC_PUSH(vec, item)                                                        \
+    do {                                                                               \
+        if ((vec).n == (vec).cap) {                                                    \
+            (vec).cap = (vec).cap ? (vec).cap * 2 : 8;                                 \
+            (vec).v = dw_xrealloc((vec).v, sizeof *(vec).v * (vec).cap);               \
+        }                                                                              \
+        (vec).v[(vec).n++] = (item);                                                   \
+    } while (0)
+#define DW_SVEC_COMMIT(a, vec, out, nout)                                              \
+    do {                                                                               \
+        (nout) = (vec).n;                                                              \
+        (out) = (vec).n ? dw_arena_copy((a), (vec).v, sizeof *(vec).v * (vec).n) : NULL; \
+        free((vec).v);                                                                 \
+        (vec).v = NULL;                                                                \
+        (vec).n = (vec).cap = 0;                                                       \
+    } while (0)
+#define DW_SVEC_FREE(vec) do { free((vec).v); (vec).v = NULL; (vec).n = (vec).cap = 0; } while (0)
+void *dw_arena_copy(dw_arena *a, const void *p, size_t n);
+
+/* ---- string views ---- */
+static inline dw_str dw_str_make(const char *p, size_t n) { dw_str s = {p, n}; return s; }
+static inline dw_str dw_str_c(const char *p) { return dw_str_make(p, p ? strlen(p) : 0); }
+static inline bool dw_str_eq(dw_str a, dw_str b) { return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0); }
+static inline bool dw_str_eqc(dw_str a, const char *c) { return dw_str_eq(a, dw_str_c(c)); }
+bool dw_str_ieq(dw_str a, dw_str b);   /* ASCII case-insensitive */
+bool dw_str_ieqc(dw_str a, const char *c);
+bool dw_str_has_prefix(dw_str s, const char *prefix);
+dw_str dw_str_sub(dw_str s, size_t from, size_t to);
+const char *dw_str_chr(dw_str s, char c);
+dw_str dw_str_dup(dw_arena *a, dw_str s);       /* NUL-terminated copy */
+dw_str dw_str_lower(dw_arena *a, dw_str s);     /* ASCII lower-cased copy */
+char *dw_str_cstr(dw_arena *a, dw_str s);
+
+/* ---- UTF-8 and Unicode white space (Go's unicode.IsSpace) ---- */
+/* Decodes one code point at p (n bytes available). On invalid input returns
+ * U+FFFD with *width = 1, like Go's utf8.DecodeRune. */
+uint32_t dw_utf8_decode(const char *p, size_t n, int *width);
+int dw_utf8_encode(uint32_t cp, char out[4]);
+bool dw_unicode_is_space(uint32_t cp);
+/* Width in bytes of a Unicode space starting at p, or 0 if none. */
+int dw_space_at(const char *p, size_t n);
+dw_str dw_str_trim_left_space(dw_str s);   /* Unicode spaces */
+dw_str dw_str_trim_right_space(dw_str s);
+dw_str dw_str_trim_space(dw_str s);
+size_t dw_utf8_count(const char *p, size_t n); /* code points; invalid byte = 1 */
+
+/* ---- growable byte buffer (malloc-backed scratch) ---- */
+typedef struct { char *p; size_t n, cap; } dw_buf;
+void dw_buf_put(dw_buf *b, const void *p, size_t n);
+void dw_buf_putc(dw_buf *b, char c);
+void dw_buf_puts(dw_buf *b, const char *s);
+void dw_buf_printf(dw_buf *b, const char *fmt, ...);
+void dw_buf_free(dw_buf *b);
+
+/* Levenshtein distance, capped: returns max+1 when larger than max. */
+unsigned dw_edit_distance(dw_str a, dw_str b, unsigned max, bool fold_case);
+
+#endif

@@ -1,0 +1,145 @@
+/* suite_pathological.c — hostile inputs must finish, with a clear error
+ * where they are invalid and no crash (the suite also runs under ASan and
+ * UBSan). Inputs are built in memory; nothing asserts on time. */
+#include "runner.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../src/dockerfile/dockerfile_int.h"
+
+typedef struct {
+    const char *name;
+    void (*make)(dw_buf *b);
+    const char *want_error; /* substring of a syntax-error message, or NULL for none */
+    uint32_t min_instrs;
+} patho;
+
+static void mk_continuations(dw_buf *b)
+{
+    dw_buf_puts(b, "FROM alpine\nRUN echo start \\\n");
+    for (int i = 0; i < 100000; i++) dw_buf_puts(b, "  && echo x \\\n");
+    dw_buf_puts(b, "  && echo done\nCMD [\"sh\"]\n");
+}
+
+static void mk_long_line(dw_buf *b)
+{
+    dw_buf_puts(b, "FROM alpine\nRUN echo ");
+    char chunk[4096];
+    memset(chunk, 'a', sizeof chunk);
+    for (int i = 0; i < 10 * 256; i++) dw_buf_put(b, chunk, sizeof chunk);
+    dw_buf_puts(b, "\nUSER app\n");
+}
+
+static void mk_unterminated_heredoc(dw_buf *b) { dw_buf_puts(b, "FROM alpine\nRUN <<EOF\necho hi\nUSER app\n"); }
+
+static void mk_nul(dw_buf *b)
+{
+    dw_buf_puts(b, "FROM alpine\nRUN echo ");
+    dw_buf_put(b, "\0\0x\0", 4);
+    dw_buf_puts(b, "\nENV A=\0\n");
+    dw_buf_put(b, "LABEL x=\0y\n", 11);
+}
+
+static void mk_invalid_utf8(dw_buf *b)
+{
+    dw_buf_puts(b, "FROM alpine\nRUN echo \xff\xfe\xc3\nENV A=\xc3(\xa0 B=\"\xe2\x82\"\nLABEL \xf0\x9f\x98 x\n"
+                   "CMD [\"\xff\"]\n\xc2\xa0USER \xed\xa0\x80\n");
+}
+
+static void mk_stages(dw_buf *b)
+{
+    for (int i = 0; i < 10000; i++) {
+        if (i == 0) dw_buf_printf(b, "FROM alpine AS s%d\n", i);
+        else dw_buf_printf(b, "FROM s%d AS s%d\nCOPY --from=s%d /a /b\n", i - 1, i, i / 2);
+    }
+}
+
+static void mk_empty(dw_buf *b) { (void)b; }
+
+static void mk_deep_json(dw_buf *b)
+{
+    dw_buf_puts(b, "FROM alpine\nCMD ");
+    for (int i = 0; i < 60000; i++) dw_buf_putc(b, '[');
+    dw_buf_puts(b, "\n");
+}
+
+static void mk_many_heredocs(dw_buf *b)
+{
+    dw_buf_puts(b, "FROM alpine\nRUN cat");
+    for (int i = 0; i < 5000; i++) dw_buf_printf(b, " <<E%d", i);
+    dw_buf_puts(b, "\n");
+    for (int i = 0; i < 5000; i++) dw_buf_printf(b, "body %d\nE%d\n", i, i);
+}
+
+static void mk_only_escape_lines(dw_buf *b)
+{
+    dw_buf_puts(b, "FROM alpine\n");
+    for (int i = 0; i < 50000; i++) dw_buf_puts(b, "\\\n");
+    dw_buf_puts(b, "RUN x\n");
+}
+
+static void mk_cr_only(dw_buf *b)
+{
+    for (int i = 0; i < 100000; i++) dw_buf_puts(b, "\r");
+    dw_buf_puts(b, "FROM alpine\r");
+}
+
+static void mk_many_flags(dw_buf *b)
+{
+    dw_buf_puts(b, "FROM alpine\nRUN");
+    for (int i = 0; i < 2000; i++) dw_buf_puts(b, " --mount=type=cache,target=/x");
+    dw_buf_puts(b, " echo\n");
+}
+
+static const patho cases[] = {
+    {"100k continuation lines", mk_continuations, NULL, 3},
+    {"10 MB line", mk_long_line, "BuildKit rejects lines over", 3},
+    {"unterminated heredoc", mk_unterminated_heredoc, "unterminated heredoc", 2},
+    {"NUL bytes", mk_nul, NULL, 3},
+    {"invalid UTF-8", mk_invalid_utf8, NULL, 5},
+    {"10k stages", mk_stages, NULL, 19999},
+    {"empty file", mk_empty, "empty", 0},
+    {"60k nested brackets", mk_deep_json, NULL, 2},
+    {"5k heredocs on one line", mk_many_heredocs, NULL, 2},
+    {"50k lone escape lines", mk_only_escape_lines, NULL, 2},
+    {"CR-only line ends", mk_cr_only, "BuildKit rejects lines over", 1},
+    {"2k mount flags", mk_many_flags, NULL, 2},
+};
+
+void suite_pathological(void)
+{
+    suite s;
+    suite_begin(&s, "pathological");
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        dw_buf b = {0};
+        cases[i].make(&b);
+        dw_dockerfile *df = dw_dockerfile_parse("patho", b.p ? b.p : "", b.n, NULL);
+        if (!df) { suite_fail(&s, cases[i].name, "parse returned NULL"); dw_buf_free(&b); continue; }
+        const char *found = NULL;
+        for (uint32_t k = 0; k < df->diags.n; k++)
+            if (!strcmp(df->diags.v[k].rule, "syntax-error")) { found = df->diags.v[k].message; break; }
+        bool ok = true;
+        char why[300] = "";
+        if (cases[i].want_error && (!found || !strstr(found, cases[i].want_error))) {
+            ok = false;
+            snprintf(why, sizeof why, "expected a syntax-error containing '%s', got '%s'", cases[i].want_error,
+                     found ? found : "(none)");
+        } else if (!cases[i].want_error && found) {
+            ok = false;
+            snprintf(why, sizeof why, "unexpected syntax-error: %.200s", found);
+        } else if (df->ninstrs < cases[i].min_instrs) {
+            ok = false;
+            snprintf(why, sizeof why, "expected at least %u instructions, got %u", cases[i].min_instrs, df->ninstrs);
+        }
+        /* the dump must not crash either */
+        FILE *null = fopen("/dev/null", "w");
+        if (null) { dw_dockerfile_dump(df, null); fclose(null); }
+        if (ok) suite_pass(&s);
+        else suite_fail(&s, cases[i].name, "%s", why);
+        dw_dockerfile_free(df);
+        dw_buf_free(&b);
+    }
+    suite_end(&s);
+}
