@@ -26,12 +26,13 @@ endif
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS_ALL = $(WARN) $(DEFS) $(OPT) -Iinclude $(PKG_CFLAGS) $(CFLAGS)
-LDFLAGS_ALL = $(LDSAN) -Wl,--as-needed $(LDFLAGS)
+LDFLAGS_ALL = $(LDSAN) -pthread -Wl,--as-needed $(LDFLAGS)
 
-LIB_SRC  := $(wildcard src/util/*.c src/dockerfile/*.c src/output/*.c)
+LIB_SRC  := $(wildcard src/util/*.c src/dockerfile/*.c src/output/*.c src/rules/*.c src/ignore/*.c)
+DOCS     := $(sort $(wildcard docs/rules/*.md))
 CLI_SRC  := $(wildcard src/cli/*.c)
 TEST_SRC := $(wildcard tests/*.c tests/unit/*.c)
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/rule_docs.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 LIB      := $(BUILD)/libdockwright.a
@@ -60,6 +61,18 @@ deps:
 $(BUILD)/%.o: %.c | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+# the rule pages, embedded for `explain` and SARIF
+$(BUILD)/tools/embed_docs: tools/embed_docs.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O1 $< -o $@
+
+$(BUILD)/gen/rule_docs.c: $(BUILD)/tools/embed_docs $(DOCS)
+	@mkdir -p $(dir $@)
+	$(BUILD)/tools/embed_docs $@ $(DOCS)
+
+$(BUILD)/gen/rule_docs.o: $(BUILD)/gen/rule_docs.c
+	$(CC) -std=c11 $(OPT) -c $< -o $@
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@

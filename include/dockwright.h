@@ -61,12 +61,24 @@ typedef struct {
     dw_str text;
 } dw_edit;
 
+struct dw_rule;
+
+/* A secondary location shown with a diagnostic ("first defined here"). */
+typedef struct {
+    dw_span span;
+    const char *label;
+} dw_related;
+
 typedef struct {
     const char *rule;     /* slug, e.g. "syntax-error" */
+    const struct dw_rule *meta; /* the rule's descriptor (filled by the lint engine) */
     dw_severity severity;
     dw_span span;         /* primary span */
     const char *message;  /* lowercase start, no final period */
     const char *help;     /* optional */
+    const char *label;    /* optional label for the primary span */
+    dw_related *related;  /* optional secondary spans */
+    uint32_t nrelated;
     dw_edit *edits;       /* optional fix */
     uint32_t nedits;
     bool fix_safe;
@@ -263,6 +275,145 @@ bool dw_diags_has(const dw_diags *d, const char *rule);
 
 /* Prints one diagnostic as `file:line:col: severity: message [rule]`. */
 void dw_output_gnu_one(FILE *out, const char *path, const dw_linemap *lines, const dw_diag *d);
+
+/* ---- rules ---- */
+typedef struct dw_lint dw_lint;
+
+typedef struct dw_rule {
+    const char *slug;       /* kebab-case, stable */
+    const char *family;     /* "dockerfile", "shell", "compose", ... */
+    dw_severity severity;   /* severity when enabled */
+    bool default_off;       /* off unless enabled (config, --enable, pragma) */
+    bool experimental;      /* BuildKit experimental: runs only when enabled */
+    const char *aliases;    /* comma-separated peer names: "DL3024,DuplicateStageName" */
+    const char *summary;    /* one line, lower-case start */
+    const char *fix;        /* "safe", "unsafe" or NULL */
+    void (*check)(dw_lint *ctx); /* NULL for rules reported by the parser or engine */
+    uint32_t index;
+} dw_rule;
+
+/* Every rule, in rules.def order. */
+const dw_rule *dw_rules(uint32_t *count);
+/* The rule whose slug is `slug`, or NULL. */
+const dw_rule *dw_rule_by_slug(const char *slug);
+/* The rules addressed by `name`: a slug, or an alias (which may name several
+ * rules). Returns how many were stored in out (at most max). */
+uint32_t dw_rules_named(const char *name, const dw_rule **out, uint32_t max);
+/* The rule's documentation page (docs/rules/<slug>.md), or NULL. */
+const char *dw_rule_doc(const char *slug);
+/* True when `alias` is among the rule's aliases. */
+bool dw_rule_has_alias(const dw_rule *r, const char *alias, size_t len);
+
+/* ---- configuration ---- */
+typedef enum {
+    DW_LABEL_TEXT, DW_LABEL_URL, DW_LABEL_SEMVER, DW_LABEL_HASH, DW_LABEL_RFC3339,
+    DW_LABEL_SPDX, DW_LABEL_EMAIL
+} dw_label_type;
+
+typedef struct { const char *name; dw_label_type type; } dw_label_rule;
+
+typedef struct dw_config {
+    dw_arena arena;
+    const char *path;             /* the file it came from, NULL for defaults */
+    dw_severity *severity;        /* per rule index; DW_SEV_OFF = disabled */
+    bool *enabled_explicitly;     /* per rule index: --enable / config turned it on */
+    dw_severity failure_threshold;
+    bool no_fail;
+    const char **trusted_registries; uint32_t ntrusted;
+    dw_label_rule *labels; uint32_t nlabels;
+    bool strict_labels;
+    bool disable_ignore_pragma;
+    const char **exclude; uint32_t nexclude;
+    bool shellcheck;
+} dw_config;
+
+/* A configuration with every rule at its default. */
+dw_config *dw_config_new(void);
+void dw_config_free(dw_config *c);
+/* Sets the severity of the rules addressed by `name` (slug or alias);
+ * DW_SEV_OFF disables. Returns the number of rules changed (0 = unknown name). */
+uint32_t dw_config_set(dw_config *c, const char *name, dw_severity sev);
+/* Turns on the rules addressed by `name` at their own severity. */
+uint32_t dw_config_enable(dw_config *c, const char *name);
+
+/* Adds a trusted registry (hadolint's trustedRegistries). */
+void dw_config_add_registry(dw_config *c, const char *registry);
+/* Adds a required label from "NAME:TYPE"; returns -1 when malformed. */
+int dw_config_add_label(dw_config *c, const char *spec);
+/* Loads the configuration that applies to `start` (a file or folder): the
+ * file given (`path`), else .dockwright.yaml in the folder or a parent up to
+ * the repository root, else $XDG_CONFIG_HOME/dockwright/config.yaml, else
+ * hadolint's and dclint's config files, mapped. Findings about the config
+ * itself (config-error) are kept in c for the report. Returns 0, or -1 with
+ * *err (malloc'd) when the named file cannot be read. */
+int dw_config_load(dw_config *c, const char *path, const char *start, char **err);
+
+/* ---- discovery ---- */
+typedef struct { char *path; bool from_stdin; } dw_found_file;
+typedef struct { dw_found_file *v; uint32_t n, cap; } dw_found;
+
+/* True for Dockerfile names: Dockerfile, Containerfile, Dockerfile.*,
+ * Containerfile.*, *.Dockerfile, *.dockerfile (never *.bak, *.orig, *.swp,
+ * *~ or *.dockerignore). */
+bool dw_is_dockerfile_name(const char *name);
+/* True for compose.y(a)ml, docker-compose.y(a)ml and their *.y(a)ml variants. */
+bool dw_is_compose_name(const char *name);
+/* Adds the build files under `path` (a directory is walked, skipping .git,
+ * node_modules, .venv, vendor and, with use_gitignore, what .gitignore
+ * excludes; a file is taken whatever its name). Returns -1 with *why when
+ * `path` cannot be read. */
+int dw_discover(const char *path, bool use_gitignore, const dw_config *cfg, dw_found *out, const char **why);
+void dw_found_add(dw_found *f, const char *path, bool from_stdin);
+void dw_found_free(dw_found *f);
+
+/* ---- linting ---- */
+typedef struct {
+    const dw_config *config;
+    const char *target;        /* --target STAGE, NULL = the last stage */
+    const dw_build_arg *build_args;
+    uint32_t nbuild_args;
+    const char *context_dir;   /* the build context, NULL = unknown */
+} dw_lint_opts;
+
+/* Runs every enabled rule over a parsed Dockerfile, applies inline pragmas
+ * and severities, and leaves the findings, sorted, in df->diags (parser
+ * syntax errors included). */
+void dw_lint_dockerfile(dw_dockerfile *df, const dw_lint_opts *opts);
+
+/* ---- results and output ---- */
+typedef struct {
+    const char *file;    /* the path as the user named it, or "" */
+    const char *message;
+} dw_error;
+
+/* The findings of one file, with what the writers need to show them. */
+typedef struct {
+    const char *path;           /* shown path */
+    const char *src;            /* the file's bytes (snippets) */
+    uint32_t len;
+    const dw_linemap *lines;
+    const dw_diags *diags;
+} dw_file_result;
+
+typedef struct {
+    const dw_file_result *files;
+    uint32_t nfiles;
+    const dw_error *errors;
+    uint32_t nerrors;
+    bool color;                 /* tty: emit ANSI colour */
+    dw_severity threshold;      /* for summaries */
+} dw_results;
+
+typedef enum {
+    DW_FMT_TTY, DW_FMT_GNU, DW_FMT_JSON, DW_FMT_SARIF, DW_FMT_CHECKSTYLE, DW_FMT_CODECLIMATE,
+    DW_FMT_GITHUB, DW_FMT_JUNIT, DW_FMT_SONARQUBE, DW_FMT_HADOLINT
+} dw_format;
+
+/* Parses a --format name; returns -1 when unknown. */
+int dw_format_parse(const char *name, dw_format *out);
+const char *dw_format_names(void); /* "tty, gnu, json, ..." for messages */
+/* Writes every finding and error in `fmt` to `out`. */
+void dw_output(FILE *out, dw_format fmt, const dw_results *r);
 
 /* Reads a whole file. Returns malloc'd bytes, or NULL with errno set. */
 char *dw_read_file(const char *path, size_t *len);

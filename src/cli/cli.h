@@ -6,8 +6,15 @@
 
 int cmd_parse(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 
-/* Parses "NAME=VALUE" into a build arg; returns false when malformed. */
+/* Matches option `name` (or `alias`) at argv[*i], as `--name VALUE` or
+ * `--name=VALUE`: returns 1 with *val set, -1 when the value is missing,
+ * 0 when argv[*i] is another option. */
+int cli_opt(int argc, char **argv, int *i, const char *name, const char *alias, const char **val);
+
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

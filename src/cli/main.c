@@ -10,12 +10,35 @@ static const char usage[] =
     "usage: dockwright <command> [options] [args]\n"
     "\n"
     "commands:\n"
+    "  check [PATH...] lint the Dockerfiles found (the main job)\n"
+    "  rules           list every rule\n"
+    "  explain RULE    a rule's page: why, bad and good examples, aliases\n"
     "  parse FILE      dump the parsed Dockerfile (BuildKit `result` format; --json for the full AST)\n"
     "  graph FILE      stage graph of a Dockerfile (--format text|dot|mermaid)\n"
     "  --version       print the version\n"
     "  --help          this text\n"
     "\n"
     "Run `dockwright <command> --help` for a command's options.\n";
+
+int cli_opt(int argc, char **argv, int *i, const char *name, const char *alias, const char **val)
+{
+    const char *a = argv[*i];
+    for (int k = 0; k < 2; k++) {
+        const char *n = k ? alias : name;
+        if (!n) continue;
+        size_t len = strlen(n);
+        if (!strcmp(a, n)) {
+            if (*i + 1 >= argc) return -1;
+            *val = argv[++*i];
+            return 1;
+        }
+        if (!strncmp(a, n, len) && a[len] == '=') {
+            *val = a + len + 1;
+            return 1;
+        }
+    }
+    return 0;
+}
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
@@ -43,6 +66,9 @@ int main(int argc, char **argv)
         fputs(usage, stdout);
         return 0;
     }
+    if (!strcmp(cmd, "check")) return cmd_check(argc - 1, argv + 1);
+    if (!strcmp(cmd, "rules")) return cmd_rules(argc - 1, argv + 1);
+    if (!strcmp(cmd, "explain")) return cmd_explain(argc - 1, argv + 1);
     if (!strcmp(cmd, "parse")) return cmd_parse(argc - 1, argv + 1);
     if (!strcmp(cmd, "graph")) return cmd_graph(argc - 1, argv + 1);
     fprintf(stderr, "dockwright: unknown command '%s'\n\n%s", cmd, usage);

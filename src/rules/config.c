@@ -1,0 +1,79 @@
+/* config.c — the in-memory configuration: per-rule severities and the
+ * settings rules read. Loading from files lives in config_load.c. */
+#include "rule.h"
+
+#include <stdlib.h>
+
+dw_config *dw_config_new(void)
+{
+    dw_arena a;
+    dw_arena_init(&a);
+    dw_config *c = dw_arena_alloc(&a, sizeof *c);
+    c->arena = a;
+    uint32_t n;
+    const dw_rule *r = dw_rules(&n);
+    c->severity = DW_NEW(&c->arena, dw_severity, n);
+    c->enabled_explicitly = DW_NEW(&c->arena, bool, n);
+    for (uint32_t i = 0; i < n; i++)
+        c->severity[i] = r[i].default_off || r[i].experimental ? DW_SEV_OFF : r[i].severity;
+    c->failure_threshold = DW_SEV_WARNING;
+    return c;
+}
+
+void dw_config_free(dw_config *c)
+{
+    if (!c) return;
+    dw_arena a = c->arena;
+    dw_arena_free(&a);
+}
+
+uint32_t dw_config_set(dw_config *c, const char *name, dw_severity sev)
+{
+    const dw_rule *found[64];
+    uint32_t n = dw_rules_named(name, found, 64);
+    for (uint32_t i = 0; i < n; i++) {
+        c->severity[found[i]->index] = sev;
+        c->enabled_explicitly[found[i]->index] = sev != DW_SEV_OFF;
+    }
+    return n;
+}
+
+uint32_t dw_config_enable(dw_config *c, const char *name)
+{
+    const dw_rule *found[64];
+    uint32_t n = dw_rules_named(name, found, 64);
+    for (uint32_t i = 0; i < n; i++) {
+        c->severity[found[i]->index] = found[i]->severity;
+        c->enabled_explicitly[found[i]->index] = true;
+    }
+    return n;
+}
+
+void dw_config_add_registry(dw_config *c, const char *registry)
+{
+    const char **n = DW_NEW(&c->arena, const char *, c->ntrusted + 1);
+    if (c->ntrusted) memcpy(n, c->trusted_registries, sizeof *n * c->ntrusted);
+    n[c->ntrusted++] = dw_arena_memdup(&c->arena, registry, strlen(registry));
+    c->trusted_registries = n;
+}
+
+static const char *const label_types[] = {"text", "url", "semver", "hash", "rfc3339", "spdx", "email"};
+
+int dw_config_add_label(dw_config *c, const char *spec)
+{
+    const char *colon = strrchr(spec, ':');
+    dw_str name = colon ? dw_str_make(spec, (size_t)(colon - spec)) : dw_str_c(spec);
+    const char *type = colon ? colon + 1 : "text";
+    if (!name.len) return -1;
+    int t = -1;
+    for (int i = 0; i < 7; i++)
+        if (!strcmp(type, label_types[i]) || (!*type && i == 0)) t = i;
+    if (t < 0) return -1;
+    dw_label_rule *n = DW_NEW(&c->arena, dw_label_rule, c->nlabels + 1);
+    if (c->nlabels) memcpy(n, c->labels, sizeof *n * c->nlabels);
+    n[c->nlabels].name = dw_str_cstr(&c->arena, name);
+    n[c->nlabels].type = (dw_label_type)t;
+    c->labels = n;
+    c->nlabels++;
+    return 0;
+}

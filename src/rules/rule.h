@@ -1,0 +1,64 @@
+/* rule.h — what a check function sees. A check gets the lint context, walks
+ * the parsed Dockerfile (ctx->df) and reports findings of its rule with
+ * dw_report(); the engine applies inline pragmas, BuildKit check options and
+ * severities. One rule = one line in rules.def + one check function +
+ * docs/rules/<slug>.md + a positive and a negative test case. */
+#ifndef DW_RULE_H
+#define DW_RULE_H
+
+#include "../dockerfile/dockerfile_int.h"
+
+/* Declarations of every check function named in rules.def. */
+#define NO_CHECK dw_no_check
+#define RULE(slug, family, sev, flags, check, fix, aliases, summary) void check(dw_lint *ctx);
+#include "rules.def"
+#undef RULE
+#undef NO_CHECK
+
+typedef struct dw_lint_state dw_lint_state; /* engine internals (lint.c) */
+
+struct dw_lint {
+    dw_dockerfile *df;
+    dw_arena *a;                /* the file's arena: messages, fixes */
+    const dw_lint_opts *opts;
+    const dw_config *cfg;
+    const dw_rule *rule;        /* the rule being checked */
+    int final_stage;            /* --target, or the last stage; -1 without stages */
+    const char *target;         /* the --target name, NULL when none */
+    dw_lint_state *state;
+};
+
+/* Reports a finding of the current rule at `span`, for instruction `in`
+ * (whose pragmas and `# check=` comment apply; NULL for the whole file).
+ * The message is printf-formatted: lower-case start, no final period.
+ * Returns the diagnostic to add help, related spans or a fix to, or NULL
+ * when it is suppressed (then there is nothing to add). */
+dw_diag *dw_report(dw_lint *ctx, const dw_instr *in, dw_span span, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* The same for BuildKit's file-wide checks (ConsistentInstructionCasing,
+ * DuplicateStageName, ReservedStageName, NoEmptyContinuation,
+ * InvalidDefaultArgInFrom): a `# check=` comment above one instruction does
+ * not apply to them; inline ignore pragmas still do. */
+dw_diag *dw_report_filewide(dw_lint *ctx, const dw_instr *in, dw_span span, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+void dw_diag_help(dw_lint *ctx, dw_diag *d, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void dw_diag_related(dw_lint *ctx, dw_diag *d, dw_span span, const char *label);
+/* Appends one text edit to the finding's fix (safe or unsafe as the rule's
+ * table entry says). Edits of one fix must not overlap. */
+void dw_diag_edit(dw_lint *ctx, dw_diag *d, dw_span span, const char *text, size_t len);
+
+/* ---- helpers shared by checks ---- */
+
+/* The stage an instruction belongs to, or NULL before the first FROM. */
+const dw_stage *dw_lint_stage(const dw_lint *ctx, const dw_instr *in);
+/* True when stage `s` is the final stage or one it is built from (FROM,
+ * COPY --from, RUN --mount from=), i.e. part of what ends up built. */
+bool dw_lint_stage_reached(const dw_lint *ctx, int s);
+/* The value of a configured build arg, or NULL. */
+const char *dw_lint_build_arg(const dw_lint *ctx, const char *name);
+/* "did you mean" among candidates: the nearest at edit distance <= 2, or NULL. */
+const char *dw_suggest(dw_str word, const char *const *cands, size_t n, bool fold_case);
+
+#endif
