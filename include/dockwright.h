@@ -164,28 +164,33 @@ typedef struct dw_comment {
 
 typedef struct dw_instr {
     dw_instr_kind kind;
+    bool json;             /* exec form */
+    uint32_t line, end_line; /* 1-based, as BuildKit's StartLine/EndLine */
     dw_str keyword;        /* as written, e.g. "Run" */
     dw_span keyword_span;
     dw_span span;          /* keyword .. end of last line (heredoc bodies included) */
-    uint32_t line, end_line; /* 1-based, as BuildKit's StartLine/EndLine */
     dw_str original;       /* the joined line, continuations removed */
     dw_str args_text;      /* argument text after the flags, trimmed */
     dw_span args_span;
-    dw_flag *flags; uint32_t nflags;
-    dw_word *args; uint32_t nargs; /* BuildKit's Next chain (see parse.h) */
-    dw_kv *kvs; uint32_t nkvs;     /* ENV, LABEL, ARG */
-    bool json;                     /* exec form */
-    dw_heredoc *heredocs; uint32_t nheredocs;
-    struct dw_instr *sub;          /* ONBUILD trigger */
-    dw_comment *comments; uint32_t ncomments; /* BuildKit's PrevComment */
-    uint32_t *empty_lines; uint32_t nempty_lines; /* empty continuation lines (1-based) */
-    dw_mount *mounts; uint32_t nmounts; /* RUN --mount */
     int stage;             /* index of the stage it belongs to, -1 before the first FROM */
     int from_stage;        /* COPY --from resolved to a stage index, else -1 */
+    /* The lists: two pointers, then their two counts, so that no padding
+     * is wasted (a big file has hundreds of thousands of instructions). */
+    dw_flag *flags;
+    dw_word *args;         /* BuildKit's Next chain (see parse.h) */
+    uint32_t nflags, nargs;
+    dw_kv *kvs;            /* ENV, LABEL, ARG */
+    dw_heredoc *heredocs;
+    uint32_t nkvs, nheredocs;
+    dw_comment *comments;  /* BuildKit's PrevComment */
+    uint32_t *empty_lines; /* empty continuation lines (1-based) */
+    uint32_t ncomments, nempty_lines;
+    dw_mount *mounts;      /* RUN --mount */
+    dw_seg *segs;          /* mapping of the joined text back to the file */
+    uint32_t nmounts, nsegs;
+    struct dw_instr *sub;  /* ONBUILD trigger */
     const char *error;     /* non-NULL: an error node; a syntax-error was reported */
-    /* mapping of the joined text back to the file */
-    const char *joined_base;
-    dw_seg *segs; uint32_t nsegs;
+    const char *joined_base; /* the joined text that segs maps */
 } dw_instr;
 
 typedef enum { DW_BASE_IMAGE, DW_BASE_STAGE, DW_BASE_SCRATCH } dw_base_kind;
@@ -258,6 +263,12 @@ dw_dockerfile *dw_dockerfile_parse(const char *path, const char *src, size_t len
  * it is freed with the file, or at once when NULL is returned). */
 dw_dockerfile *dw_dockerfile_parse_owned(const char *path, char *src, size_t len,
                                          const dw_parse_opts *opts);
+/* Reads and parses the file at `path` ("-" = standard input); `name` is the
+ * name diagnostics show (NULL: path). A big regular file is mapped rather
+ * than copied, so it must not be changed while the result is in use.
+ * Returns NULL with errno set when the file cannot be read (EFBIG: larger
+ * than 4 GiB). */
+dw_dockerfile *dw_dockerfile_parse_path(const char *path, const char *name, const dw_parse_opts *opts);
 void dw_dockerfile_free(dw_dockerfile *df);
 
 /* Maps an offset in an instruction's joined text (a pointer into it) to the
@@ -312,6 +323,36 @@ typedef enum {
 
 typedef struct { const char *name; dw_label_type type; } dw_label_rule;
 
+/* Which tool's config file a setting came from. */
+typedef enum {
+    DW_CONFIG_NONE,        /* defaults */
+    DW_CONFIG_DOCKWRIGHT,  /* .dockwright.yaml, $XDG_CONFIG_HOME/dockwright/config.yaml */
+    DW_CONFIG_HADOLINT,    /* .hadolint.yaml, mapped */
+    DW_CONFIG_DCLINT       /* .dclintrc*, mapped for the Compose rules */
+} dw_config_source;
+
+/* A config file that was read, with the findings about it (config-error),
+ * reported as findings of that file. */
+typedef struct {
+    const char *path;      /* as shown: relative to the working folder when under it */
+    const char *abs_dir;   /* absolute folder holding it */
+    dw_config_source source;
+    const char *src;       /* its bytes */
+    uint32_t len;
+    dw_linemap lines;
+    dw_diags diags;        /* config-error findings, sorted */
+} dw_config_file;
+
+struct dw_yaml_node;
+
+/* A rule setting as a peer's config wrote it (dclint's `rules`), kept for
+ * rules that do not exist yet and for the rule options. */
+typedef struct {
+    const char *name;      /* as written */
+    dw_severity severity;  /* dclint level 0/1/2 = off/warning/error */
+    const struct dw_yaml_node *options; /* the {options} of [level, {options}], or NULL */
+} dw_rule_setting;
+
 typedef struct dw_config {
     dw_arena arena;
     const char *path;             /* the file it came from, NULL for defaults */
@@ -325,6 +366,14 @@ typedef struct dw_config {
     bool disable_ignore_pragma;
     const char **exclude; uint32_t nexclude;
     bool shellcheck;
+    /* set by dw_config_load (all zero for defaults) */
+    dw_config_source source;      /* the kind of file `path` is */
+    dw_config_file *files; uint32_t nfiles; /* every config file read */
+    const char *exclude_base;     /* absolute folder the `exclude` globs are relative to */
+    const char **ignored_codes; uint32_t nignored_codes; /* hadolint `ignored` as written (SC codes too) */
+    dw_rule_setting *compose_rules; uint32_t ncompose_rules; /* dclint `rules` */
+    const char **compose_exclude; uint32_t ncompose_exclude; /* dclint `exclude`: Compose files only */
+    const char *compose_exclude_base;
 } dw_config;
 
 /* A configuration with every rule at its default. */
@@ -345,11 +394,17 @@ int dw_config_add_label(dw_config *c, const char *spec);
  * the repository root, else $XDG_CONFIG_HOME/dockwright/config.yaml, else
  * hadolint's and dclint's config files, mapped. Findings about the config
  * itself (config-error) are kept in c for the report. Returns 0, or -1 with
- * *err (malloc'd) when the named file cannot be read. */
+ * *err (malloc'd) when the named file cannot be read.
+ * Details: `path` is read as hadolint's config when its name contains
+ * "hadolint", as dclint's when it starts with ".dclintrc" or "dclint", else
+ * as dockwright's. When hadolint's mapping is used, the HADOLINT_*
+ * environment variables apply under the file (lists merge) and the failure
+ * threshold defaults to hadolint's `info`. */
 int dw_config_load(dw_config *c, const char *path, const char *start, char **err);
 
 /* ---- discovery ---- */
-typedef struct { char *path; bool from_stdin; } dw_found_file;
+typedef enum { DW_FILE_DOCKERFILE, DW_FILE_COMPOSE } dw_file_kind;
+typedef struct { char *path; bool from_stdin; dw_file_kind kind; } dw_found_file;
 typedef struct { dw_found_file *v; uint32_t n, cap; } dw_found;
 
 /* True for Dockerfile names: Dockerfile, Containerfile, Dockerfile.*,
@@ -360,10 +415,13 @@ bool dw_is_dockerfile_name(const char *name);
 bool dw_is_compose_name(const char *name);
 /* Adds the build files under `path` (a directory is walked, skipping .git,
  * node_modules, .venv, vendor and, with use_gitignore, what .gitignore
- * excludes; a file is taken whatever its name). Returns -1 with *why when
- * `path` cannot be read. */
+ * excludes; a file is taken whatever its name). Dockerfiles and Compose
+ * files are found, each with its kind. The config's `exclude` globs (and
+ * dclint's, for Compose files) skip files and folders under a walked
+ * directory. Returns -1 with *why when `path` cannot be read. */
 int dw_discover(const char *path, bool use_gitignore, const dw_config *cfg, dw_found *out, const char **why);
-void dw_found_add(dw_found *f, const char *path, bool from_stdin);
+void dw_found_add(dw_found *f, const char *path, bool from_stdin); /* a Dockerfile */
+void dw_found_add_kind(dw_found *f, const char *path, bool from_stdin, dw_file_kind kind);
 void dw_found_free(dw_found *f);
 
 /* ---- linting ---- */

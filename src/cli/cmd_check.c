@@ -28,6 +28,7 @@ static const char check_usage[] =
     "  --severity RULE=LEVEL    change a rule's severity\n"
     "  --trusted-registry REG   only allow images from REG (repeatable)\n"
     "  --require-label L:TYPE   require label L of TYPE (text, url, semver, hash, rfc3339, spdx, email)\n"
+    "  --strict-labels          only the required labels may be set (label-superfluous)\n"
     "  --config FILE            use this config file;  --no-config: use none\n"
     "build:\n"
     "  --build-arg NAME=VALUE   an ARG value, as docker build takes it\n"
@@ -128,18 +129,19 @@ int cmd_check(int argc, char **argv)
     uint32_t nbargs = 0;
     const char *format = NULL, *color = "auto", *threshold = NULL, *target = NULL, *stdin_name = NULL;
     const char *config_path = NULL;
-    bool no_fail = false, no_config = false, no_ignore = false;
+    bool no_fail = false, no_config = false, no_ignore = false, strict_labels = false;
     long jobs = sysconf(_SC_NPROCESSORS_ONLN);
     int rc = 0;
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *val = NULL;
-        int m;
+        int m = 0; /* the flag branches do not set it */
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) { fputs(check_usage, stdout); goto done; }
         else if (!strcmp(a, "--no-fail")) no_fail = true;
         else if (!strcmp(a, "--no-config")) no_config = true;
         else if (!strcmp(a, "--no-ignore")) no_ignore = true;
+        else if (!strcmp(a, "--strict-labels")) strict_labels = true;
         else if (!strcmp(a, "--no-color")) color = "never";
         else if ((m = cli_opt(argc, argv, &i, "--format", NULL, &val))) format = val;
         else if ((m = cli_opt(argc, argv, &i, "--color", NULL, &val))) color = val;
@@ -202,6 +204,7 @@ int cmd_check(int argc, char **argv)
         if (!dw_config_set(cfg, severities.v[i], sev)) { rc = cli_usage_error("check", "unknown rule '%s'", severities.v[i]); goto done; }
     }
     for (uint32_t i = 0; i < registries.n; i++) dw_config_add_registry(cfg, registries.v[i]);
+    if (strict_labels) cfg->strict_labels = true;
     for (uint32_t i = 0; i < labels.n; i++)
         if (dw_config_add_label(cfg, labels.v[i]) < 0) {
             rc = cli_usage_error("check", "--require-label needs NAME:TYPE (text, url, semver, hash, rfc3339, spdx, email)");
@@ -234,17 +237,20 @@ int cmd_check(int argc, char **argv)
     }
 
     job *jl = calloc(found.n ? found.n : 1, sizeof *jl);
+    uint32_t njobs = 0;
     for (uint32_t i = 0; i < found.n; i++) {
-        jl[i].path = found.v[i].path;
-        jl[i].from_stdin = found.v[i].from_stdin;
+        if (found.v[i].kind != DW_FILE_DOCKERFILE) continue; /* Compose files are not linted yet */
+        jl[njobs].path = found.v[i].path;
+        jl[njobs].from_stdin = found.v[i].from_stdin;
+        njobs++;
     }
-    qsort(jl, found.n, sizeof *jl, cmp_job);
+    qsort(jl, njobs, sizeof *jl, cmp_job);
 
     dw_parse_opts popts = {bargs, nbargs};
     dw_lint_opts lopts = {cfg, target, bargs, nbargs, NULL};
-    pool p = {jl, found.n, 0, PTHREAD_MUTEX_INITIALIZER, &popts, &lopts};
+    pool p = {jl, njobs, 0, PTHREAD_MUTEX_INITIALIZER, &popts, &lopts};
     uint32_t nthreads = jobs > 64 ? 64 : (uint32_t)jobs;
-    if (nthreads > found.n) nthreads = found.n;
+    if (nthreads > njobs) nthreads = njobs;
     uint32_t dummy;
     (void)dw_rules(&dummy); /* number the rule table before threads read it */
     if (nthreads <= 1) {
@@ -256,10 +262,20 @@ int cmd_check(int argc, char **argv)
         free(th);
     }
 
-    dw_file_result *res = calloc(found.n ? found.n : 1, sizeof *res);
+    dw_file_result *res = calloc(found.n + cfg->nfiles + 1, sizeof *res);
     uint32_t nres = 0;
     bool failed = false;
-    for (uint32_t i = 0; i < found.n; i++) {
+    /* findings about the config files themselves (config-error) come first */
+    for (uint32_t i = 0; i < cfg->nfiles; i++) {
+        const dw_config_file *cf = &cfg->files[i];
+        if (!cf->diags.n) continue;
+        res[nres] = (dw_file_result){cf->path, cf->src, cf->len, &cf->lines, &cf->diags};
+        for (uint32_t k = 0; k < cf->diags.n; k++)
+            if (cfg->failure_threshold != DW_SEV_OFF && cf->diags.v[k].severity >= cfg->failure_threshold)
+                failed = true;
+        nres++;
+    }
+    for (uint32_t i = 0; i < njobs; i++) {
         job *j = &jl[i];
         if (j->error) {
             if (nerr == caperr) errors = realloc(errors, sizeof *errors * (caperr *= 2));

@@ -25,7 +25,9 @@ static json_t *jtext(dw_str s)
         int len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
         bool ok = len && i + (size_t)len <= s.len;
         for (int k = 1; ok && k < len; k++) ok = ((unsigned char)s.ptr[i + (size_t)k] & 0xC0) == 0x80;
-        if (ok && json_stringn(s.ptr + i, (size_t)len)) {
+        json_t *check = ok ? json_stringn(s.ptr + i, (size_t)len) : NULL; /* is it valid UTF-8? */
+        json_decref(check);
+        if (check) {
             memcpy(buf + o, s.ptr + i, (size_t)len);
             o += (size_t)len;
             i += (size_t)len - 1;
@@ -244,17 +246,16 @@ int cmd_parse(int argc, char **argv)
         } else file = a;
     }
     if (!file) { free(bargs); fputs(parse_usage, stderr); return 2; }
-    size_t len;
-    char *src = dw_read_file(file, &len);
-    if (!src) {
+    const char *shown = !strcmp(file, "-") && stdin_name ? stdin_name : file;
+    dw_parse_opts opts = {bargs, nb};
+    errno = 0;
+    dw_dockerfile *df = dw_dockerfile_parse_path(file, shown, &opts);
+    if (!df && errno != EFBIG) {
         fprintf(stderr, "dockwright parse: %s: %s\n", file, strerror(errno));
         for (uint32_t i = 0; i < nb; i++) free((char *)bargs[i].name);
         free(bargs);
         return 2;
     }
-    const char *shown = !strcmp(file, "-") && stdin_name ? stdin_name : file;
-    dw_parse_opts opts = {bargs, nb};
-    dw_dockerfile *df = dw_dockerfile_parse_owned(shown, src, len, &opts);
     int rc = 0;
     if (!df) {
         fprintf(stderr, "dockwright parse: %s: file too large\n", file);

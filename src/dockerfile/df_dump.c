@@ -3,6 +3,12 @@
  * as Go's strconv.Quote does. */
 #include "dockerfile_int.h"
 
+#include <stdlib.h>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 /* An approximation of Go's unicode.IsPrint for non-ASCII code points: letters,
  * marks, numbers, punctuation and symbols print; other spaces, controls,
  * format characters, private use, surrogates and non-characters do not. */
@@ -25,21 +31,88 @@ static bool go_is_print(uint32_t c)
     return true;
 }
 
-void dw_go_quote(FILE *out, dw_str s)
+/* Output goes through a local buffer written out in big pieces: stdio's
+ * per-call locking and bookkeeping dominated the dump of big files. */
+typedef struct {
+    FILE *out;
+    char *buf;
+    size_t n, cap;
+} writer;
+
+static void w_flush(writer *w)
+{
+    if (w->n) fwrite(w->buf, 1, w->n, w->out);
+    w->n = 0;
+}
+
+static void w_put(writer *w, const char *p, size_t n)
+{
+    if (n > w->cap - w->n) {
+        w_flush(w);
+        if (n > w->cap) {
+            fwrite(p, 1, n, w->out);
+            return;
+        }
+    }
+    memcpy(w->buf + w->n, p, n);
+    w->n += n;
+}
+
+static void w_putc(writer *w, char c)
+{
+    if (w->n == w->cap) w_flush(w);
+    w->buf[w->n++] = c;
+}
+
+static void w_puts(writer *w, const char *s) { w_put(w, s, strlen(s)); }
+
+static void w_hex(writer *w, const char *prefix, uint32_t v, int digits)
 {
     static const char hex[] = "0123456789abcdef";
-    putc_unlocked('"', out);
+    char t[16];
+    size_t k = strlen(prefix);
+    memcpy(t, prefix, k);
+    for (int d = digits - 1; d >= 0; d--) t[k++] = hex[(v >> (4 * d)) & 15];
+    w_put(w, t, k);
+}
+
+/* The first byte at or after i that strconv.Quote does not copy as is. */
+static size_t plain_end(dw_str s, size_t i)
+{
+#ifdef __SSE2__
+    const __m128i lo = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7F), dq = _mm_set1_epi8('"'),
+                  bs = _mm_set1_epi8('\\');
+    for (; s.len - i >= 16; i += 16) {
+        __m128i x = _mm_loadu_si128((const void *)(s.ptr + i));
+        /* signed: bytes >= 0x80 are negative, so below 0x20 too */
+        __m128i bad = _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(x, lo), _mm_cmpeq_epi8(x, del)),
+                                   _mm_or_si128(_mm_cmpeq_epi8(x, dq), _mm_cmpeq_epi8(x, bs)));
+        unsigned m = (unsigned)_mm_movemask_epi8(bad);
+        if (m) return i + (size_t)__builtin_ctz(m);
+    }
+#endif
+    for (; i < s.len; i++) {
+        unsigned char c = (unsigned char)s.ptr[i];
+        /* below 0x20 or 0x7F and up in one unsigned compare */
+        if ((unsigned char)(c - 0x20) >= 0x5F || c == '"' || c == '\\') break;
+    }
+    return i;
+}
+
+static void quote(writer *w, dw_str s)
+{
+    w_putc(w, '"');
     size_t i = 0;
     while (i < s.len) {
-        /* write runs of bytes that need no escaping in one call */
-        size_t run = i;
+        /* runs of bytes that need no escaping are copied in one piece */
+        size_t run = plain_end(s, i);
         while (run < s.len) {
             unsigned char c = (unsigned char)s.ptr[run];
             if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\') break;
             run++;
         }
         if (run > i) {
-            fwrite(s.ptr + i, 1, run - i, out);
+            w_put(w, s.ptr + i, run - i);
             i = run;
             continue;
         }
@@ -47,86 +120,97 @@ void dw_go_quote(FILE *out, dw_str s)
         if (c < 0x80) {
             i++;
             switch (c) {
-            case '"': fputs("\\\"", out); continue;
-            case '\\': fputs("\\\\", out); continue;
-            case '\a': fputs("\\a", out); continue;
-            case '\b': fputs("\\b", out); continue;
-            case '\f': fputs("\\f", out); continue;
-            case '\n': fputs("\\n", out); continue;
-            case '\r': fputs("\\r", out); continue;
-            case '\t': fputs("\\t", out); continue;
-            case '\v': fputs("\\v", out); continue;
+            case '"': w_put(w, "\\\"", 2); continue;
+            case '\\': w_put(w, "\\\\", 2); continue;
+            case '\a': w_put(w, "\\a", 2); continue;
+            case '\b': w_put(w, "\\b", 2); continue;
+            case '\f': w_put(w, "\\f", 2); continue;
+            case '\n': w_put(w, "\\n", 2); continue;
+            case '\r': w_put(w, "\\r", 2); continue;
+            case '\t': w_put(w, "\\t", 2); continue;
+            case '\v': w_put(w, "\\v", 2); continue;
             }
-            fprintf(out, "\\x%c%c", hex[c >> 4], hex[c & 15]);
+            w_hex(w, "\\x", c, 2);
             continue;
         }
-        int w;
-        uint32_t cp = dw_utf8_decode(s.ptr + i, s.len - i, &w);
-        if (cp == 0xFFFD && w == 1) {
-            fprintf(out, "\\x%c%c", hex[c >> 4], hex[c & 15]);
+        int width;
+        uint32_t cp = dw_utf8_decode(s.ptr + i, s.len - i, &width);
+        if (cp == 0xFFFD && width == 1) {
+            w_hex(w, "\\x", c, 2);
             i++;
             continue;
         }
-        if (go_is_print(cp)) fwrite(s.ptr + i, 1, (size_t)w, out);
-        else if (cp < 0x10000) fprintf(out, "\\u%04x", cp);
-        else fprintf(out, "\\U%08x", cp);
-        i += (size_t)w;
+        if (go_is_print(cp)) w_put(w, s.ptr + i, (size_t)width);
+        else if (cp < 0x10000) w_hex(w, "\\u", cp, 4);
+        else w_hex(w, "\\U", cp, 8);
+        i += (size_t)width;
     }
-    putc_unlocked('"', out);
+    w_putc(w, '"');
 }
 
-static void dump_lower(FILE *out, dw_str s)
+void dw_go_quote(FILE *out, dw_str s)
+{
+    char buf[256];
+    writer w = {out, buf, 0, sizeof buf};
+    quote(&w, s);
+    w_flush(&w);
+}
+
+static void dump_lower(writer *w, dw_str s)
 {
     for (size_t i = 0; i < s.len; i++) {
         char c = s.ptr[i];
-        putc_unlocked(c >= 'A' && c <= 'Z' ? c + 32 : c, out);
+        w_putc(w, c >= 'A' && c <= 'Z' ? (char)(c + 32) : c);
     }
 }
 
-static void dump_instr(FILE *out, const dw_instr *in)
+static void dump_instr(writer *w, const dw_instr *in)
 {
-    dump_lower(out, in->keyword);
+    dump_lower(w, in->keyword);
     if (in->nflags) {
-        fputs(" [", out);
+        w_put(w, " [", 2);
         for (uint32_t i = 0; i < in->nflags; i++) {
-            if (i) fputc(' ', out);
-            dw_go_quote(out, in->flags[i].raw);
+            if (i) w_putc(w, ' ');
+            quote(w, in->flags[i].raw);
         }
-        fputc(']', out);
+        w_putc(w, ']');
     }
     if (in->kind == DW_I_ONBUILD) {
         if (in->sub) {
-            fputs(" (", out);
-            dump_instr(out, in->sub);
-            fputc(')', out);
+            w_put(w, " (", 2);
+            dump_instr(w, in->sub);
+            w_putc(w, ')');
         }
         return;
     }
     if (in->kind == DW_I_ENV || in->kind == DW_I_LABEL) {
         for (uint32_t i = 0; i < in->nkvs; i++) {
-            fputc(' ', out);
-            dw_go_quote(out, in->kvs[i].key.text);
-            fputc(' ', out);
-            dw_go_quote(out, in->kvs[i].value.text);
-            fputs(in->kvs[i].has_eq ? " \"=\"" : " \"\"", out);
+            w_putc(w, ' ');
+            quote(w, in->kvs[i].key.text);
+            w_putc(w, ' ');
+            quote(w, in->kvs[i].value.text);
+            w_puts(w, in->kvs[i].has_eq ? " \"=\"" : " \"\"");
         }
         return;
     }
     if (in->kind == DW_I_UNKNOWN) {
-        fputs(" \"\"", out);
+        w_put(w, " \"\"", 3);
         return;
     }
     for (uint32_t i = 0; i < in->nargs; i++) {
-        fputc(' ', out);
-        dw_go_quote(out, in->args[i].text);
+        w_putc(w, ' ');
+        quote(w, in->args[i].text);
     }
 }
 
 void dw_dockerfile_dump(const dw_dockerfile *df, FILE *out)
 {
+    writer w = {out, dw_xmalloc(1 << 16), 0, 1 << 16};
     for (uint32_t i = 0; i < df->ninstrs; i++) {
-        fputc('(', out);
-        dump_instr(out, &df->instrs[i]);
-        fputs(")\n", out);
+        w_putc(&w, '(');
+        dump_instr(&w, &df->instrs[i]);
+        w_put(&w, ")\n", 2);
     }
+    w_flush(&w);
+    free(w.buf);
 }

@@ -11,6 +11,12 @@ static size_t count_quotes(dw_str s)
     return n;
 }
 
+/* True for bytes the shell lexer gives a meaning to (quotes, the escape,
+ * '$') and for non-ASCII bytes; text without any of them lexes to itself. */
+static bool lex_special(unsigned char c) { return c >= 0x80 || c == '\'' || c == '"' || c == '\\' || c == '$'; }
+
+static bool ascii_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+
 int dw_heredoc_parse_word(dw_arena *a, dw_str word, dw_heredoc_word *out, const char **err)
 {
     memset(out, 0, sizeof *out);
@@ -28,6 +34,25 @@ int dw_heredoc_parse_word(dw_arena *a, dw_str word, dw_heredoc_word *out, const 
     dw_str rest = dw_str_sub(word, i, word.len);
     if (dw_str_chr(rest, '<')) return 0;
     if (rest.len == 0) return 0;
+
+    /* plain text: ProcessWords splits it on white space and nothing else
+     * changes, with or without raw quotes; one word is the name */
+    bool plain = true;
+    for (size_t k = 0; k < rest.len && plain; k++) plain = !lex_special((unsigned char)rest.ptr[k]);
+    if (plain) {
+        size_t st = 0, e = rest.len;
+        while (st < e && ascii_space(rest.ptr[st])) st++;
+        while (e > st && ascii_space(rest.ptr[e - 1])) e--;
+        for (size_t k = st; k < e; k++)
+            if (ascii_space(rest.ptr[k])) return 0; /* two words */
+        if (st == e) return 0; /* no word */
+        out->ok = true;
+        out->name = dw_str_dup(a, dw_str_make(rest.ptr + st, e - st)); /* owned, as the lexer's words are */
+        out->fd = fd;
+        out->chomp = chomp;
+        out->expand = true;
+        return 0;
+    }
 
     dw_lexer lx = {.escape = '\\', .skip_unset_env = true};
     dw_env env = {0};
@@ -64,20 +89,11 @@ static bool bare_marker(dw_str w)
     return i == w.len;
 }
 
-int dw_heredocs_from_line(dw_arena *a, dw_str line, dw_heredoc **out, uint32_t *n,
-                          dw_str **words_out, const char **err)
+/* The heredocs among the words of a line (heredocsFromLine after the
+ * lexing), appended to `docs`. */
+static int heredocs_from_words(dw_arena *a, dw_str line, const dw_str *words, uint32_t nw, dw_heredoc_vec *docs,
+                               const char **err)
 {
-    *out = NULL;
-    *n = 0;
-    dw_lexer lx = {.escape = '\\', .raw_quotes = true, .raw_escapes = true, .skip_unset_env = true};
-    dw_env env = {0};
-    dw_str *words = NULL;
-    uint32_t nw = 0;
-    const char *ignored = NULL;
-    if (dw_lex_process_words(a, &lx, line, &env, &words, &nw, &ignored) < 0) nw = 0;
-    if (words_out) *words_out = words;
-
-    struct { dw_heredoc *v; uint32_t n, cap; } docs = {0};
     const char *search = line.ptr;
     const char *end = line.ptr + line.len;
     for (uint32_t i = 0; i < nw; i++) {
@@ -92,7 +108,7 @@ int dw_heredocs_from_line(dw_arena *a, dw_str line, dw_heredoc **out, uint32_t *
         size_t wlen = w.len;
         if (bare_marker(w) && i + 1 < nw) {
             dw_str next = words[i + 1];
-            char *glued = dw_arena_alloc(a, w.len + 1 + next.len + 1);
+            char *glued = dw_arena_alloc_align(a, w.len + 1 + next.len + 1, 1);
             memcpy(glued, w.ptr, w.len);
             glued[w.len] = ' ';
             memcpy(glued + w.len + 1, next.ptr, next.len);
@@ -107,7 +123,7 @@ int dw_heredocs_from_line(dw_arena *a, dw_str line, dw_heredoc **out, uint32_t *
         }
         if (at) search = at + wlen;
         dw_heredoc_word hw;
-        if (dw_heredoc_parse_word(a, w, &hw, err) < 0) { DW_SVEC_FREE(docs); return -1; }
+        if (dw_heredoc_parse_word(a, w, &hw, err) < 0) return -1;
         if (!hw.ok) continue;
         dw_heredoc h;
         memset(&h, 0, sizeof h);
@@ -123,8 +139,63 @@ int dw_heredocs_from_line(dw_arena *a, dw_str line, dw_heredoc **out, uint32_t *
             h.word_span.start = 0;
             h.word_span.end = (uint32_t)line.len;
         }
-        DW_SVEC_PUSH(docs, h);
+        DW_SVEC_PUSH(*docs, h);
     }
+    return 0;
+}
+
+int dw_heredocs_from_line(dw_arena *a, dw_str line, dw_heredoc **out, uint32_t *n,
+                          dw_str **words_out, const char **err)
+{
+    *out = NULL;
+    *n = 0;
+    dw_lexer lx = {.escape = '\\', .raw_quotes = true, .raw_escapes = true, .skip_unset_env = true};
+    dw_env env = {0};
+    dw_str *words = NULL;
+    uint32_t nw = 0;
+    const char *ignored = NULL;
+    if (dw_lex_process_words(a, &lx, line, &env, &words, &nw, &ignored) < 0) nw = 0;
+    if (words_out) *words_out = words;
+    dw_heredoc_vec docs = {0};
+    if (heredocs_from_words(a, line, words, nw, &docs, err) < 0) { DW_SVEC_FREE(docs); return -1; }
     DW_SVEC_COMMIT(a, docs, *out, *n);
+    return 0;
+}
+
+/* ProcessWords (raw quotes and escapes, no variables) of a line with no
+ * quote, escape, '$' or non-ASCII byte: each word is a verbatim piece of the
+ * line, split at ASCII white space, "<<" taking the blanks (space, tab, CR)
+ * after it along. Returns false, splitting nothing, for any other line. */
+static bool split_plain(dw_str line, dw_str_vec *out)
+{
+    for (size_t i = 0; i < line.len; i++)
+        if (lex_special((unsigned char)line.ptr[i])) return false;
+    out->n = 0;
+    size_t i = 0, n = line.len;
+    while (i < n) {
+        while (i < n && ascii_space(line.ptr[i])) i++;
+        if (i >= n) break;
+        size_t st = i;
+        while (i < n && !ascii_space(line.ptr[i])) {
+            if (line.ptr[i] == '<' && i + 1 < n && line.ptr[i + 1] == '<') {
+                i += 2;
+                while (i < n && (line.ptr[i] == ' ' || line.ptr[i] == '\t' || line.ptr[i] == '\r')) i++;
+            } else {
+                i++;
+            }
+        }
+        DW_SVEC_PUSH(*out, dw_str_make(line.ptr + st, i - st));
+    }
+    return true;
+}
+
+int dw_heredocs_from_line_p(dw_parser *p, dw_str line, dw_heredoc **out, uint32_t *n, const char **err)
+{
+    if (!split_plain(line, &p->fields)) return dw_heredocs_from_line(p->a, line, out, n, NULL, err);
+    p->heredocs.n = 0;
+    int rc = heredocs_from_words(p->a, line, p->fields.v, p->fields.n, &p->heredocs, err);
+    p->fields.n = 0;
+    if (rc < 0) { p->heredocs.n = 0; return -1; }
+    DW_SVEC_TAKE(p->a, p->heredocs, *out, *n);
     return 0;
 }

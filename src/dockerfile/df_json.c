@@ -184,53 +184,119 @@ static bool parse_value(jp *p)
     return parse_number(p);
 }
 
+/* The elements of a valid JSON array, appended to `out` (a scratch list);
+ * returns 0, or 2 (and appends nothing) when one is not a string. */
+static int collect_strings(dw_arena *a, const dw_instr *in, dw_str text, dw_word_vec *out, dw_buf *b)
+{
+    uint32_t n0 = out->n;
+    jp q = {text.ptr, text.len, 0, 0};
+    q.i = 1;
+    skip_ws(&q);
+    if (q.s[q.i] == ']') return 0;
+    for (;;) {
+        skip_ws(&q);
+        if (q.s[q.i] != '"') { out->n = n0; return 2; }
+        size_t st = q.i;
+        /* plain ASCII without escapes: the literal's bytes are the value */
+        size_t e = st + 1;
+        while (e < q.n && q.s[e] != '"' && q.s[e] != '\\' && (unsigned char)q.s[e] < 0x80) e++;
+        dw_word w;
+        memset(&w, 0, sizeof w);
+        if (e < q.n && q.s[e] == '"') {
+            w.text = dw_str_make(q.s + st + 1, e - st - 1);
+            q.i = e + 1;
+        } else {
+            b->n = 0;
+            parse_string(&q, b);
+            w.text = dw_str_make(dw_arena_memdup(a, b->p ? b->p : "", b->n), b->n);
+        }
+        w.span = dw_file_span_i(in, text.ptr + st, q.i - st);
+        DW_SVEC_PUSH(*out, w);
+        skip_ws(&q);
+        if (q.s[q.i] == ',') { q.i++; continue; }
+        return 0;
+    }
+}
+
+/* Go's json.Valid on a text that must start with '[' (after white space). */
+static bool valid_array(dw_str *text)
+{
+    *text = dw_str_trim_left_space(*text);
+    if (text->len == 0 || text->ptr[0] != '[') return false;
+    jp p = {text->ptr, text->len, 0, 0};
+    if (!parse_value(&p)) return false;
+    skip_ws(&p);
+    return p.i == p.n;
+}
+
 int dw_json_string_array(dw_arena *a, const dw_instr *in, dw_str text, dw_word **out, uint32_t *n)
 {
     *out = NULL;
     *n = 0;
-    text = dw_str_trim_left_space(text);
-    if (text.len == 0 || text.ptr[0] != '[') return 1;
-    jp p = {text.ptr, text.len, 0, 0};
-    if (!parse_value(&p)) return 1;
-    skip_ws(&p);
-    if (p.i != p.n) return 1;
-
-    /* valid JSON: now collect the elements, all of which must be strings */
-    struct { dw_word *v; uint32_t n, cap; } v = {0};
+    if (!valid_array(&text)) return 1;
+    dw_word_vec v = {0};
     dw_buf b = {0};
-    jp q = {text.ptr, text.len, 0, 0};
-    q.i = 1;
-    skip_ws(&q);
-    int rc = 0;
-    if (q.s[q.i] != ']') {
-        for (;;) {
-            skip_ws(&q);
-            if (q.s[q.i] != '"') { rc = 2; break; }
-            size_t st = q.i;
-            /* plain ASCII without escapes: the literal's bytes are the value */
-            size_t e = st + 1;
-            while (e < q.n && q.s[e] != '"' && q.s[e] != '\\' && (unsigned char)q.s[e] < 0x80) e++;
-            dw_word w;
-            memset(&w, 0, sizeof w);
-            if (e < q.n && q.s[e] == '"') {
-                w.text = dw_str_make(q.s + st + 1, e - st - 1);
-                q.i = e + 1;
-            } else {
-                b.n = 0;
-                parse_string(&q, &b);
-                w.text = dw_str_make(dw_arena_memdup(a, b.p ? b.p : "", b.n), b.n);
-            }
-            w.span = dw_instr_file_span(in, text.ptr + st, q.i - st);
-            DW_SVEC_PUSH(v, w);
-            skip_ws(&q);
-            if (q.s[q.i] == ',') { q.i++; continue; }
-            break;
-        }
-    }
+    int rc = collect_strings(a, in, text, &v, &b);
     dw_buf_free(&b);
     if (rc) { DW_SVEC_FREE(v); return rc; }
     DW_SVEC_COMMIT(a, v, *out, *n);
     return 0;
+}
+
+/* An array of plain strings — '[', literals of printable ASCII without
+ * escapes separated by commas, ']', then only white space — is valid JSON
+ * that decodes to the literals' bytes: read it in one pass instead of
+ * validating first. Returns false, having appended nothing, for any other
+ * text (which the general path then reads). `text` starts with '['. */
+static bool plain_string_array(const dw_instr *in, dw_str text, dw_word_vec *out)
+{
+    const char *s = text.ptr;
+    size_t n = text.len, i = 1;
+    uint32_t n0 = out->n;
+#define JWS() while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) i++
+    JWS();
+    if (i < n && s[i] == ']') {
+        i++;
+    } else {
+        for (;;) {
+            if (i >= n || s[i] != '"') goto fail;
+            size_t st = i++;
+            while (i < n && (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x80 && s[i] != '"' && s[i] != '\\') i++;
+            if (i >= n || s[i] != '"') goto fail;
+            i++;
+            dw_word w;
+            memset(&w, 0, sizeof w);
+            w.text = dw_str_make(s + st + 1, i - st - 2);
+            w.span = dw_file_span_i(in, s + st, i - st);
+            DW_SVEC_PUSH(*out, w);
+            JWS();
+            if (i < n && s[i] == ',') {
+                i++;
+                JWS();
+                continue;
+            }
+            if (i < n && s[i] == ']') {
+                i++;
+                break;
+            }
+            goto fail;
+        }
+    }
+    JWS();
+#undef JWS
+    if (i == n) return true;
+fail:
+    out->n = n0;
+    return false;
+}
+
+int dw_json_string_array_into(dw_parser *p, const dw_instr *in, dw_str text)
+{
+    text = dw_str_trim_left_space(text);
+    if (text.len == 0 || text.ptr[0] != '[') return 1;
+    if (plain_string_array(in, text, &p->words)) return 0;
+    if (!valid_array(&text)) return 1;
+    return collect_strings(p->a, in, text, &p->words, &p->buf);
 }
 
 /* Reads `text` as one JSON object (Go's json.Unmarshal into a map) and

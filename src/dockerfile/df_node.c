@@ -23,7 +23,7 @@ static dw_word word_at(const dw_instr *in, dw_str text, const char *src_ptr, siz
     dw_word w;
     memset(&w, 0, sizeof w);
     w.text = text;
-    w.span = dw_instr_file_span(in, src_ptr, src_len);
+    w.span = dw_file_span_i(in, src_ptr, src_len);
     return w;
 }
 
@@ -34,15 +34,15 @@ static dw_word word_view(const dw_instr *in, dw_str s) { return word_at(in, s, s
  * lone "--" ends the flags and is dropped. Returns the remaining text. */
 static dw_str extract_flags(dw_parser *p, dw_instr *in, dw_str line)
 {
-    DW_VEC(dw_flag) flags = {0};
-    dw_buf w = {0};
+    dw_buf w = p->buf; /* scratch, handed back below */
+    w.n = 0;
     size_t pos = 0, n = line.len;
     const char *s = line.ptr;
     dw_str rest = dw_str_make(s + n, 0);
     for (;;) {
         /* looking for the start of a word */
         while (pos < n) {
-            int sp = dw_space_at(s + pos, n - pos);
+            int sp = dw_space_at_fast(s + pos, n - pos);
             if (!sp) break;
             pos += (size_t)sp;
         }
@@ -55,8 +55,8 @@ static dw_str extract_flags(dw_parser *p, dw_instr *in, dw_str line)
         bool ended_by_space = false;
         const char *view = NULL; /* the word itself when it needs no unquoting */
         size_t e = pos;
-        while (e < n && !dw_space_at(s + e, n - e) && s[e] != '\'' && s[e] != '"' && s[e] != '\\') e++;
-        if (e == n || dw_space_at(s + e, n - e)) {
+        while (e < n && !dw_space_at_fast(s + e, n - e) && s[e] != '\'' && s[e] != '"' && s[e] != '\\') e++;
+        if (e == n || dw_space_at_fast(s + e, n - e)) {
             view = s + pos;
             w.n = e - pos;
             pos = e;
@@ -65,7 +65,7 @@ static dw_str extract_flags(dw_parser *p, dw_instr *in, dw_str line)
         while (!view && pos < n) {
             char c = s[pos];
             if (!quote) {
-                int sp = dw_space_at(s + pos, n - pos);
+                int sp = dw_space_at_fast(s + pos, n - pos);
                 if (sp) { ended_by_space = true; break; }
                 if (c == '\'' || c == '"') { quote = c; blank_ok = true; pos++; continue; }
                 if (c == '\\') {
@@ -96,7 +96,7 @@ static dw_str extract_flags(dw_parser *p, dw_instr *in, dw_str line)
             dw_flag f;
             memset(&f, 0, sizeof f);
             f.raw = dw_str_make(view ? view : dw_arena_memdup(p->a, w.p, w.n), w.n);
-            f.span = dw_instr_file_span(in, s + start, pos - start);
+            f.span = dw_file_span_i(in, s + start, pos - start);
             dw_str body = dw_str_sub(f.raw, 2, f.raw.len);
             const char *eq = dw_str_chr(body, '=');
             if (eq) {
@@ -106,12 +106,12 @@ static dw_str extract_flags(dw_parser *p, dw_instr *in, dw_str line)
             } else {
                 f.name = body;
             }
-            DW_SVEC_PUSH(flags, f);
+            DW_SVEC_PUSH(p->flags, f);
         }
         if (!ended_by_space) break;
     }
-    dw_buf_free(&w);
-    DW_SVEC_COMMIT(p->a, flags, in->flags, in->nflags);
+    p->buf = w;
+    DW_SVEC_TAKE(p->a, p->flags, in->flags, in->nflags);
     return rest;
 }
 
@@ -119,68 +119,65 @@ static dw_str extract_flags(dw_parser *p, dw_instr *in, dw_str line)
 static void split_ws(dw_parser *p, dw_instr *in, dw_str rest)
 {
     if (rest.len == 0) return;
-    DW_VEC(dw_word) v = {0};
     size_t i = 0;
     for (;;) {
         size_t st = i;
         while (i < rest.len && !dw_is_ws(rest.ptr[i])) i++;
-        DW_SVEC_PUSH(v, word_view(in, dw_str_make(rest.ptr + st, i - st)));
+        DW_SVEC_PUSH(p->words, word_view(in, dw_str_make(rest.ptr + st, i - st)));
         if (i >= rest.len) break;
         while (i < rest.len && dw_is_ws(rest.ptr[i])) i++;
-        if (i >= rest.len) { DW_SVEC_PUSH(v, word_view(in, dw_str_make(rest.ptr + i, 0))); break; }
+        if (i >= rest.len) { DW_SVEC_PUSH(p->words, word_view(in, dw_str_make(rest.ptr + i, 0))); break; }
     }
-    DW_SVEC_COMMIT(p->a, v, in->args, in->nargs);
+    DW_SVEC_TAKE(p->a, p->words, in->args, in->nargs);
 }
 
 static void one_arg(dw_parser *p, dw_instr *in, dw_str rest)
 {
     if (rest.len == 0) return;
-    in->args = DW_NEW(p->a, dw_word, 1);
+    in->args = DW_NEW_PACKED(p->a, dw_word, 1);
     in->args[0] = word_view(in, rest);
     in->nargs = 1;
 }
 
-/* Tries exec form: returns 0 with the words, 1 for shell form, or 2 after
- * reporting a valid JSON array that holds something other than strings. */
-static int try_json(dw_parser *p, dw_instr *in, dw_str rest, dw_word **ws, uint32_t *n)
+/* Tries exec form: returns 0 with the words appended to p->words, 1 for
+ * shell form, or 2 after reporting a valid JSON array that holds something
+ * other than strings. */
+static int try_json(dw_parser *p, dw_instr *in, dw_str rest)
 {
-    int r = dw_json_string_array(p->a, in, rest, ws, n);
+    int r = dw_json_string_array_into(p, in, rest);
     if (r == 2)
-        dw_node_error(p, in, dw_instr_file_span(in, rest.ptr, rest.len),
+        dw_node_error(p, in, dw_file_span_i(in, rest.ptr, rest.len),
                       "when using JSON array syntax, arrays must be comprised of strings only");
     return r;
 }
 
 /* parseMaybeJSON: an exec-form array, else the whole text as one argument.
- * `first` arguments already in in->args are kept in front (HEALTHCHECK's type). */
-static void maybe_json(dw_parser *p, dw_instr *in, dw_str rest, uint32_t first)
+ * The words already in p->words (HEALTHCHECK's type) are kept in front. */
+static void maybe_json(dw_parser *p, dw_instr *in, dw_str rest)
 {
-    if (rest.len == 0) return;
-    dw_word *ws;
-    uint32_t n;
-    int r = try_json(p, in, rest, &ws, &n);
-    if (r == 2) return;
-    dw_word *all = DW_NEW(p->a, dw_word, first + (r == 0 ? n : 1) + 1);
-    if (first) memcpy(all, in->args, sizeof *all * first);
+    int r = rest.len ? try_json(p, in, rest) : 2;
     if (r == 0) {
-        if (n) memcpy(all + first, ws, sizeof *ws * n);
         in->json = true;
-        in->nargs = first + n;
-    } else {
-        all[first] = word_view(in, rest);
-        in->nargs = first + 1;
+        if (!p->words.n) { /* "[]": no words, but an args array as always */
+            in->args = DW_NEW_PACKED(p->a, dw_word, 1);
+            return;
+        }
+    } else if (r == 1) {
+        DW_SVEC_PUSH(p->words, word_view(in, rest));
     }
-    in->args = all;
+    DW_SVEC_TAKE(p->a, p->words, in->args, in->nargs);
 }
 
 /* parseMaybeJSONToList: an exec-form array, else white-space separated words. */
 static void maybe_json_list(dw_parser *p, dw_instr *in, dw_str rest)
 {
-    dw_word *ws;
-    uint32_t n;
-    int r = try_json(p, in, rest, &ws, &n);
+    int r = try_json(p, in, rest);
     if (r == 2) return;
-    if (r == 0) { in->args = ws; in->nargs = n; in->json = true; return; }
+    if (r == 0) {
+        in->json = true;
+        DW_SVEC_TAKE(p->a, p->words, in->args, in->nargs);
+        return;
+    }
     split_ws(p, in, rest);
 }
 
@@ -188,27 +185,30 @@ static void maybe_json_list(dw_parser *p, dw_instr *in, dw_str rest)
  * group and are kept; the escape character keeps the next character with it
  * (a trailing one is dropped). Words are views into `rest` unless a byte of
  * invalid UTF-8 had to be replaced, as Go's rune decoding does. */
-typedef struct { dw_str text; const char *at; size_t srclen; } pword;
+typedef dw_pword pword;
 
 static uint32_t parse_words(dw_parser *p, dw_str rest, pword **out)
 {
-    DW_VEC(pword) v = {0};
+    p->pwords.n = 0;
     size_t pos = 0, n = rest.len;
     const char *s = rest.ptr;
     char esc = p->escape;
     while (pos < n) {
-        int sp = dw_space_at(s + pos, n - pos);
+        int sp = dw_space_at_fast(s + pos, n - pos);
         if (sp) { pos += (size_t)sp; continue; }
         size_t start = pos;
         char quote = 0;
         bool blank_ok = false, clean = true;
         size_t dropped = 0; /* a trailing escape character is not part of the word */
         while (pos < n) {
-            int width;
-            uint32_t cp = dw_utf8_decode(s + pos, n - pos, &width);
-            if (cp == 0xFFFD && width == 1 && (unsigned char)s[pos] >= 0x80) clean = false;
+            int width = 1;
+            uint32_t cp = (unsigned char)s[pos];
+            if (cp >= 0x80) {
+                cp = dw_utf8_decode(s + pos, n - pos, &width);
+                if (cp == 0xFFFD && width == 1) clean = false;
+            }
             if (!quote) {
-                if (dw_unicode_is_space(cp) && !(cp == 0xFFFD)) break;
+                if (cp < 0x80 ? cp == ' ' || (cp >= '\t' && cp <= '\r') : dw_unicode_is_space(cp) && cp != 0xFFFD) break;
                 if (cp == '\'' || cp == '"') { quote = (char)cp; blank_ok = true; pos += (size_t)width; continue; }
                 if (cp == (uint32_t)(unsigned char)esc) {
                     if (pos + 1 == n) { dropped = 1; pos++; continue; }
@@ -245,10 +245,10 @@ static uint32_t parse_words(dw_parser *p, dw_str rest, pword **out)
             w.text = dw_str_make(dw_arena_memdup(p->a, b.p ? b.p : "", b.n), b.n);
             dw_buf_free(&b);
         }
-        if (len > 0 || blank_ok) DW_SVEC_PUSH(v, w);
+        if (len > 0 || blank_ok) DW_SVEC_PUSH(p->pwords, w);
     }
-    *out = v.v; /* malloc'd scratch: the caller frees it */
-    return v.n;
+    *out = p->pwords.v; /* the parser's scratch: valid until the next call */
+    return p->pwords.n;
 }
 
 /* ENV and LABEL: `key=value ...`, or the legacy `key value` (the rest of the
@@ -265,19 +265,19 @@ static void name_val_words(dw_parser *p, dw_instr *in, dw_str rest, const char *
         }
         size_t j = i;
         while (j < rest.len && dw_is_ws(rest.ptr[j])) j++;
-        in->kvs = DW_NEW(p->a, dw_kv, 1);
+        in->kvs = DW_NEW_PACKED(p->a, dw_kv, 1);
         in->nkvs = 1;
         in->kvs[0].key = word_view(in, dw_str_make(rest.ptr, i));
         in->kvs[0].value = word_view(in, dw_str_make(rest.ptr + j, rest.len - j));
         in->kvs[0].has_eq = false;
         return;
     }
-    in->kvs = DW_NEW(p->a, dw_kv, n);
+    in->kvs = DW_NEW_PACKED(p->a, dw_kv, n);
     for (uint32_t i = 0; i < n; i++) {
         dw_str t = words[i].text;
         const char *eq = dw_str_chr(t, '=');
         if (!eq) {
-            dw_node_error(p, in, dw_instr_file_span(in, words[i].at, words[i].srclen),
+            dw_node_error(p, in, dw_file_span_i(in, words[i].at, words[i].srclen),
                           "Syntax error - can't find = in \"%.*s\". Must be of the form: name=value",
                           (int)t.len, t.ptr);
             in->nkvs = 0;
@@ -302,7 +302,6 @@ static void name_val(dw_parser *p, dw_instr *in, dw_str rest, const char *what)
     pword *words;
     uint32_t n = parse_words(p, rest, &words);
     name_val_words(p, in, rest, what, words, n);
-    free(words);
 }
 
 /* ARG: a list of `name` or `name=value` words. */
@@ -310,9 +309,9 @@ static void name_or_name_val(dw_parser *p, dw_instr *in, dw_str rest)
 {
     pword *words;
     uint32_t n = parse_words(p, rest, &words);
-    if (n == 0) { free(words); return; }
-    in->args = DW_NEW(p->a, dw_word, n);
-    in->kvs = DW_NEW(p->a, dw_kv, n);
+    if (n == 0) return;
+    in->args = DW_NEW_PACKED(p->a, dw_word, n);
+    in->kvs = DW_NEW_PACKED(p->a, dw_kv, n);
     in->nargs = in->nkvs = n;
     for (uint32_t i = 0; i < n; i++) {
         dw_str t = words[i].text;
@@ -329,7 +328,6 @@ static void name_or_name_val(dw_parser *p, dw_instr *in, dw_str rest)
             kv->key = in->args[i];
         }
     }
-    free(words);
 }
 
 /* HEALTHCHECK: the type word, then the command as for CMD. BuildKit tests
@@ -343,10 +341,8 @@ static void health(dw_parser *p, dw_instr *in, dw_str rest)
     while (next < rest.len && HSPACE(rest.ptr[next])) next++;
 #undef HSPACE
     if (sep == 0) return;
-    in->args = DW_NEW(p->a, dw_word, 1);
-    in->args[0] = word_view(in, dw_str_make(rest.ptr, sep));
-    in->nargs = 1;
-    maybe_json(p, in, dw_str_make(rest.ptr + next, rest.len - next), 1);
+    DW_SVEC_PUSH(p->words, word_view(in, dw_str_make(rest.ptr, sep)));
+    maybe_json(p, in, dw_str_make(rest.ptr + next, rest.len - next));
 }
 
 void dw_node_build(dw_parser *p, dw_instr *in, dw_str line)
@@ -355,7 +351,7 @@ void dw_node_build(dw_parser *p, dw_instr *in, dw_str line)
     size_t i = 0;
     while (i < t.len && !dw_is_ws(t.ptr[i])) i++;
     in->keyword = dw_str_make(t.ptr, i);
-    in->keyword_span = dw_instr_file_span(in, t.ptr, i);
+    in->keyword_span = dw_file_span_i(in, t.ptr, i);
     in->kind = dw_instr_lookup(in->keyword);
     if (in->span.start > in->keyword_span.start) in->span.start = in->keyword_span.start;
     dw_str args = dw_str_make(t.ptr + t.len, 0);
@@ -365,14 +361,14 @@ void dw_node_build(dw_parser *p, dw_instr *in, dw_str line)
         args = dw_str_trim_space(extract_flags(p, in, dw_str_make(t.ptr + j, t.len - j)));
     }
     in->args_text = args;
-    in->args_span = dw_instr_file_span(in, args.ptr, args.len);
+    in->args_span = dw_file_span_i(in, args.ptr, args.len);
 
     switch (in->kind) {
     case DW_I_ADD: case DW_I_COPY: case DW_I_VOLUME:
         maybe_json_list(p, in, args);
         break;
     case DW_I_RUN: case DW_I_CMD: case DW_I_ENTRYPOINT: case DW_I_SHELL:
-        maybe_json(p, in, args, 0);
+        maybe_json(p, in, args);
         break;
     case DW_I_ENV: name_val(p, in, args, "ENV"); break;
     case DW_I_LABEL: name_val(p, in, args, "LABEL"); break;

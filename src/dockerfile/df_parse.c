@@ -5,7 +5,12 @@
  * segment table mapping it back to file offsets. Errors never stop the parse. */
 #include "dockerfile_int.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static const char *const instr_names[] = {
     "",
@@ -19,10 +24,37 @@ const char *dw_instr_name(dw_instr_kind k)
     return (unsigned)k < DW_I__COUNT ? instr_names[k] : "";
 }
 
+/* Case-insensitive: the keyword is lower-cased into a small buffer, then
+ * compared with the names of its length only (fixed-size compares, which
+ * the compiler inlines: it runs once per instruction). */
 dw_instr_kind dw_instr_lookup(dw_str name)
 {
-    for (int k = 1; k < DW_I__COUNT; k++)
-        if (dw_str_ieqc(name, instr_names[k])) return (dw_instr_kind)k;
+    if (name.len < 3 || name.len > 11) return DW_I_UNKNOWN;
+    char k[11];
+    for (size_t i = 0; i < name.len; i++) {
+        char c = name.ptr[i];
+        k[i] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+    }
+#define IS(lit) (memcmp(k, lit, sizeof lit - 1) == 0)
+    switch (name.len) {
+    case 3:
+        return IS("run") ? DW_I_RUN : IS("env") ? DW_I_ENV : IS("arg") ? DW_I_ARG : IS("add") ? DW_I_ADD
+             : IS("cmd") ? DW_I_CMD : DW_I_UNKNOWN;
+    case 4:
+        return IS("from") ? DW_I_FROM : IS("copy") ? DW_I_COPY : IS("user") ? DW_I_USER : DW_I_UNKNOWN;
+    case 5:
+        return IS("label") ? DW_I_LABEL : IS("shell") ? DW_I_SHELL : DW_I_UNKNOWN;
+    case 6:
+        return IS("expose") ? DW_I_EXPOSE : IS("volume") ? DW_I_VOLUME : DW_I_UNKNOWN;
+    case 7:
+        return IS("workdir") ? DW_I_WORKDIR : IS("onbuild") ? DW_I_ONBUILD : DW_I_UNKNOWN;
+    case 10:
+        return IS("entrypoint") ? DW_I_ENTRYPOINT : IS("maintainer") ? DW_I_MAINTAINER
+             : IS("stopsignal") ? DW_I_STOPSIGNAL : DW_I_UNKNOWN;
+    case 11:
+        return IS("healthcheck") ? DW_I_HEALTHCHECK : DW_I_UNKNOWN;
+    }
+#undef IS
     return DW_I_UNKNOWN;
 }
 
@@ -36,14 +68,17 @@ typedef struct {
     const char *src;
     uint32_t len, pos;
     uint32_t lineno; /* number of the last line read */
+    dw_linescan lines; /* the line table, built as the lines are read */
 } reader;
 
+/* The next line: where it ends is in the line table, which is extended a
+ * piece at a time just ahead of the reader. */
 static bool read_line(reader *r, pline *l)
 {
     if (r->pos >= r->len) return false;
-    const char *nl = memchr(r->src + r->pos, '\n', r->len - r->pos);
+    while (r->lineno + 1 >= r->lines.n && r->lines.scanned < r->len) dw_linescan_next(&r->lines, r->src, r->len);
     l->start = r->pos;
-    l->full_end = nl ? (uint32_t)(nl - r->src) + 1 : r->len;
+    l->full_end = r->lineno + 1 < r->lines.n ? ((const uint32_t *)r->lines.buf.p)[r->lineno + 1] : r->len;
     l->next = l->full_end;
     /* BuildKit's trimNewline removes every trailing \r and \n */
     uint32_t e = l->full_end;
@@ -57,13 +92,6 @@ static bool read_line(reader *r, pline *l)
 static dw_str line_str(const reader *r, const pline *l)
 {
     return dw_str_make(r->src + l->start, l->end - l->start);
-}
-
-/* A comment line: first character after Unicode white space is '#'. */
-static bool is_comment(dw_str s)
-{
-    s = dw_str_trim_left_space(s);
-    return s.len && s.ptr[0] == '#';
 }
 
 /* Matches ^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$ (Go's \s is ASCII
@@ -175,41 +203,33 @@ static const char *join_text(dw_arena *a, const joiner *j, const char *src)
     return t;
 }
 
-uint32_t dw_instr_file_offset(const dw_instr *in, const char *p)
-{
-    if (!in->nsegs || !in->joined_base) return in->span.start;
-    if (p < in->joined_base) return in->segs[0].file;
-    uint32_t off = (uint32_t)(p - in->joined_base);
-    uint32_t lo = 0, hi = in->nsegs;
-    while (hi - lo > 1) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (in->segs[mid].joined <= off) lo = mid; else hi = mid;
-    }
-    const dw_seg *s = &in->segs[lo];
-    uint32_t d = off - s->joined;
-    if (d > s->len) d = s->len;
-    return s->file + d;
-}
+uint32_t dw_instr_file_offset(const dw_instr *in, const char *p) { return dw_file_offset_i(in, p); }
 
-dw_span dw_instr_file_span(const dw_instr *in, const char *p, size_t len)
-{
-    dw_span sp;
-    sp.start = dw_instr_file_offset(in, p);
-    sp.end = len ? dw_instr_file_offset(in, p + len - 1) + 1 : sp.start;
-    if (sp.end < sp.start) sp.end = sp.start;
-    return sp;
-}
+dw_span dw_instr_file_span(const dw_instr *in, const char *p, size_t len) { return dw_file_span_i(in, p, len); }
 
-typedef DW_VEC(dw_comment) comment_vec;
+/* Every comment line of the file, in a growable mapping: there is one per
+ * few lines in big files. */
+typedef struct {
+    dw_mapbuf map;
+    uint32_t n;
+} comment_list;
 
-static void add_comment(dw_parser *p, comment_vec *all, dw_str line, uint32_t off)
+static dw_comment make_comment(dw_str line, uint32_t off)
 {
     dw_str t = dw_str_trim_left_space(line);
     dw_comment c;
     c.span.start = off + (uint32_t)(t.ptr - line.ptr);
     c.span.end = off + (uint32_t)line.len;
     c.text = dw_str_trim_space(dw_str_sub(t, 1, t.len));
-    DW_VEC_PUSH(p->a, *all, c);
+    return c;
+}
+
+static dw_comment add_comment(comment_list *all, dw_str line, uint32_t off)
+{
+    dw_comment c = make_comment(line, off);
+    dw_comment *v = dw_mapbuf_grow(&all->map, (size_t)(all->n + 1) * sizeof c);
+    v[all->n++] = c;
+    return c;
 }
 
 static void read_heredocs(dw_parser *p, reader *r, dw_instr *in)
@@ -228,13 +248,13 @@ static void read_heredocs(dw_parser *p, reader *r, dw_instr *in)
     dw_heredoc *docs;
     uint32_t n;
     const char *err = NULL;
-    if (dw_heredocs_from_line(p->a, in->original, &docs, &n, NULL, &err) < 0) {
+    if (dw_heredocs_from_line_p(p, in->original, &docs, &n, &err) < 0) {
         dw_node_error(p, in, in->span, "%s", err);
         return;
     }
     for (uint32_t i = 0; i < n; i++) {
         dw_heredoc *h = &docs[i];
-        h->word_span = dw_instr_file_span(in, in->original.ptr + h->word_span.start,
+        h->word_span = dw_file_span_i(in, in->original.ptr + h->word_span.start,
                                           h->word_span.end - h->word_span.start);
         uint32_t body_start = r->pos;
         pline l;
@@ -282,32 +302,77 @@ dw_dockerfile *dw_dockerfile_parse(const char *path, const char *src, size_t len
     return dw_dockerfile_parse_owned(path, copy, len, opts);
 }
 
+static dw_dockerfile *parse(const char *path, const char *src, size_t len, size_t mapped, const dw_parse_opts *opts);
+
 dw_dockerfile *dw_dockerfile_parse_owned(const char *path, char *src, size_t len,
                                          const dw_parse_opts *opts)
 {
     if (len > UINT32_MAX - 1) { free(src); return NULL; }
+    return parse(path, src, len, 0, opts);
+}
+
+/* Files at least this big are mapped rather than read: no private copy to
+ * fault in and fill. Smaller ones are read, so that a small file changed
+ * on disk while its tree is in use cannot change under it. */
+#define MAP_FILE_MIN ((off_t)1 << 20)
+
+dw_dockerfile *dw_dockerfile_parse_path(const char *path, const char *name, const dw_parse_opts *opts)
+{
+    if (!name) name = path;
+    struct stat st;
+    /* stat first: opening a FIFO to look at it would take it from the reader */
+    if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= MAP_FILE_MIN) {
+        int fd = open(path, O_RDONLY);
+        if (fd < 0) return NULL;
+        if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= MAP_FILE_MIN) {
+            if ((uint64_t)st.st_size > UINT32_MAX - 1) {
+                close(fd);
+                errno = EFBIG;
+                return NULL;
+            }
+            int flags = MAP_PRIVATE;
+#ifdef MAP_POPULATE
+            flags |= MAP_POPULATE; /* one call maps the cached pages, instead of a fault per 64 KB */
+#endif
+            void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, flags, fd, 0);
+            close(fd);
+            if (m != MAP_FAILED) return parse(name, m, (size_t)st.st_size, (size_t)st.st_size, opts);
+        } else {
+            close(fd);
+        }
+    }
+    size_t len;
+    char *src = dw_read_file(path, &len);
+    if (!src) return NULL;
+    dw_dockerfile *df = dw_dockerfile_parse_owned(name, src, len, opts);
+    if (!df) errno = EFBIG;
+    return df;
+}
+
+/* `mapped`: src is a read-only mapping of that many bytes, else malloc'd. */
+static dw_dockerfile *parse(const char *path, const char *src, size_t len, size_t mapped, const dw_parse_opts *opts)
+{
     dw_arena arena;
     dw_arena_init(&arena);
     dw_dockerfile *df = dw_arena_alloc(&arena, sizeof *df);
     df->arena = arena;
     dw_arena *a = &df->arena;
-    dw_arena_adopt(a, src);
+    if (mapped) dw_arena_adopt_mapping(a, (void *)src, mapped);
+    else dw_arena_adopt(a, (void *)src);
     df->path = dw_arena_memdup(a, path ? path : "-", path ? strlen(path) : 1);
     df->src = src;
     df->len = (uint32_t)len;
     df->escape = '\\';
-    dw_linemap_build(&df->lines, a, df->src, df->len);
-
     dw_parser p = {.df = df, .a = a, .escape = '\\'};
     reader r = {.src = df->src, .len = df->len};
     if (len >= 3 && memcmp(src, "\xEF\xBB\xBF", 3) == 0) { r.pos = 3; df->bom = true; }
 
-    /* an instruction takes at least one line: reserving that many costs
-     * address space only (arena blocks are lazily zeroed pages) */
-    DW_VEC(dw_instr) instrs = {0};
-    instrs.cap = df->lines.count;
-    instrs.v = DW_NEW(a, dw_instr, instrs.cap);
-    comment_vec all_comments = {0};
+    /* the instructions grow in a mapping (no copies when it grows, pages
+     * faulted in only as they are needed); dw_stages_end re-points the
+     * stages at them once they no longer move */
+    dw_mapbuf instrs = {0};
+    uint32_t ninstrs = 0;
+    comment_list all_comments = {0};
     dw_stages_begin(&p, opts);
     DW_VEC(dw_comment) pending = {0}; /* PrevComment for the next instruction */
     joiner j = {0};
@@ -326,9 +391,8 @@ dw_dockerfile *dw_dockerfile_parse_owned(const char *path, char *src, size_t len
         dw_str t = dw_str_trim_left_space(raw);
         uint32_t toff = l.start + (uint32_t)(t.ptr - raw.ptr);
         bool directive = possible_directive(&p, t, r.lineno, toff);
-        if (is_comment(raw)) {
-            add_comment(&p, &all_comments, raw, l.start);
-            dw_comment c = all_comments.v[all_comments.n - 1];
+        if (t.len && t.ptr[0] == '#') { /* a comment line */
+            dw_comment c = add_comment(&all_comments, raw, l.start);
             if (!directive) {
                 if (c.text.len == 0) pending.n = 0; /* a bare '#' clears the list */
                 else DW_SVEC_PUSH(pending, c);
@@ -353,8 +417,9 @@ dw_dockerfile *dw_dockerfile_parse_owned(const char *path, char *src, size_t len
                              "line %u is %zu bytes long: BuildKit rejects lines over %u bytes",
                              r.lineno, s.len, DW_MAX_LINE);
             }
-            if (is_comment(s)) { add_comment(&p, &all_comments, s, l.start); continue; }
-            if (dw_str_trim_left_space(s).len == 0) { DW_VEC_PUSH(a, empties, r.lineno); continue; }
+            dw_str st = dw_str_trim_left_space(s);
+            if (st.len && st.ptr[0] == '#') { add_comment(&all_comments, s, l.start); continue; }
+            if (st.len == 0) { DW_SVEC_PUSH(empties, r.lineno); continue; }
             long c = continuation_cut(s, p.escape);
             eol = c < 0;
             uint32_t keep = eol ? (uint32_t)s.len : (uint32_t)c;
@@ -364,44 +429,51 @@ dw_dockerfile *dw_dockerfile_parse_owned(const char *path, char *src, size_t len
         }
         if (!eol) last_end = last_end > l.end ? last_end : l.end;
 
-        dw_instr in;
-        memset(&in, 0, sizeof in);
-        in.line = startline;
-        in.stage = -1;
-        in.from_stage = -1;
+        /* built in place: the slot is fresh, zeroed memory */
+        dw_instr *v = dw_mapbuf_grow(&instrs, (size_t)(ninstrs + 1) * sizeof(dw_instr));
+        df->instrs = v;
+        dw_instr *in = &v[ninstrs];
+        in->line = startline;
+        in->stage = -1;
+        in->from_stage = -1;
         const char *joined = join_text(a, &j, df->src);
-        in.joined_base = joined;
-        in.original = dw_str_make(joined, j.len);
-        in.segs = DW_NEW(a, dw_seg, j.nsegs ? j.nsegs : 1);
-        if (j.nsegs) memcpy(in.segs, j.segs, sizeof *j.segs * j.nsegs);
-        else in.segs[0].file = toff;
-        in.nsegs = j.nsegs;
-        in.span.start = toff;
-        in.span.end = last_end;
-        if (pending.n) DW_SVEC_COMMIT(a, pending, in.comments, in.ncomments);
-        if (empties.n) {
-            in.empty_lines = DW_NEW(a, uint32_t, empties.n);
-            memcpy(in.empty_lines, empties.v, sizeof(uint32_t) * empties.n);
-            in.nempty_lines = empties.n;
-        }
-        dw_node_build(&p, &in, in.original);
-        read_heredocs(&p, &r, &in);
-        in.end_line = r.lineno;
-        DW_VEC_PUSH(a, instrs, in);
-        df->instrs = instrs.v;
-        df->ninstrs = instrs.n;
-        dw_validate_instr(&p, &instrs.v[instrs.n - 1]);
-        dw_stages_step(&p, instrs.n - 1);
+        in->joined_base = joined;
+        in->original = dw_str_make(joined, j.len);
+        in->segs = DW_NEW_PACKED(a, dw_seg, j.nsegs ? j.nsegs : 1);
+        if (j.nsegs) memcpy(in->segs, j.segs, sizeof *j.segs * j.nsegs);
+        else in->segs[0].file = toff;
+        in->nsegs = j.nsegs;
+        in->span.start = toff;
+        in->span.end = last_end;
+        if (pending.n) DW_SVEC_TAKE(a, pending, in->comments, in->ncomments);
+        if (empties.n) DW_SVEC_TAKE(a, empties, in->empty_lines, in->nempty_lines);
+        dw_node_build(&p, in, in->original);
+        read_heredocs(&p, &r, in);
+        in->end_line = r.lineno;
+        df->ninstrs = ++ninstrs;
+        dw_validate_instr(&p, in);
+        dw_stages_step(&p, ninstrs - 1);
     }
+    dw_linescan_finish(&r.lines, &df->lines, a, df->src, df->len);
     free(j.segs);
     DW_SVEC_FREE(pending);
+    DW_SVEC_FREE(empties);
+    DW_SVEC_FREE(p.flags);
+    DW_SVEC_FREE(p.words);
+    DW_SVEC_FREE(p.pwords);
+    DW_SVEC_FREE(p.fields);
+    DW_SVEC_FREE(p.heredocs);
+    dw_buf_free(&p.buf);
+    dw_buf_free(&p.lex);
 
-    df->instrs = instrs.v;
-    df->ninstrs = instrs.n;
-    df->comments = all_comments.v;
+    /* an empty file still gets an instruction array, as it always did */
+    df->instrs = ninstrs ? instrs.p : DW_NEW(a, dw_instr, 1);
+    df->ninstrs = ninstrs;
+    dw_mapbuf_adopt(a, &instrs);
+    df->comments = all_comments.map.p;
     df->ncomments = all_comments.n;
-    /* fix sub-instruction back pointers after the vector moved */
-    if (instrs.n == 0) {
+    dw_mapbuf_adopt(a, &all_comments.map);
+    if (ninstrs == 0) {
         dw_span sp = {df->len, df->len};
         dw_diag *d = dw_diag_emit(a, &df->diags, "syntax-error", DW_SEV_ERROR, sp,
                                   len == 0 ? "the Dockerfile is empty" : "file with no instructions");

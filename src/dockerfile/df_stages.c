@@ -103,7 +103,9 @@ void dw_imageref_parse(dw_arena *a, dw_str s, dw_imageref *r)
     if (!r->explicit_registry) {
         r->registry = dw_str_c("docker.io");
         if (!dw_str_chr(path, '/')) {
-            char *p = dw_arena_printf(a, "library/%.*s", (int)path.len, path.ptr);
+            char *p = dw_arena_alloc_align(a, 8 + path.len + 1, 1);
+            memcpy(p, "library/", 8);
+            if (path.len) memcpy(p + 8, path.ptr, path.len);
             r->repository = dw_str_c(p);
         } else {
             r->repository = path;
@@ -127,7 +129,7 @@ static dw_str expand(dw_parser *p, dw_str w, const dw_env *env)
     dw_lexer lx = {.escape = p->escape};
     dw_str out;
     const char *err = NULL;
-    if (dw_lex_process_word(p->a, &lx, w, env, &out, NULL, NULL, &err) < 0) return w;
+    if (dw_lex_expand(p->a, &lx, w, env, &p->lex, &out, &err) < 0) return w;
     return out;
 }
 
@@ -139,9 +141,12 @@ static void set_expanded(dw_parser *p, dw_word *w, const dw_env *env)
 
 /* Stage names, case-insensitively, in a small open-addressing table so
  * files with thousands of stages resolve names in linear time. Only stages
- * defined so far are in it, which is what "an earlier stage" means. */
-typedef struct { dw_str name; int index; } name_slot;
-typedef struct { name_slot *slots; uint32_t mask, count; dw_arena *a; } name_table;
+ * defined so far are in it, which is what "an earlier stage" means. A slot
+ * holds a stage index + 1 (0 = empty) and the name's hash; the name itself
+ * is read from the stage. The table is scratch (malloc'd), freed with the
+ * stager. */
+typedef struct { uint32_t index1, hash; } name_slot;
+typedef struct { name_slot *slots; uint32_t mask, count; } name_table;
 
 static uint64_t hash_lower(dw_str s)
 {
@@ -154,47 +159,57 @@ static uint64_t hash_lower(dw_str s)
     return h;
 }
 
-static void names_init(dw_arena *a, name_table *t, uint32_t cap)
+static void names_init(name_table *t, uint32_t cap)
 {
-    t->slots = DW_NEW(a, name_slot, cap);
+    t->slots = calloc(cap, sizeof *t->slots);
+    if (!t->slots) dw_oom();
     t->mask = cap - 1;
     t->count = 0;
-    t->a = a;
 }
 
-static void names_add(name_table *t, dw_str name, int index)
+/* Adds a name whose hash (hash_lower) is h. */
+static void names_add(name_table *t, const dw_stage *stages, dw_str name, uint32_t h, int index)
 {
     if (!name.len) return;
     if ((t->count + 1) * 2 > t->mask + 1) { /* keep the load under one half */
-        name_table bigger;
-        names_init(t->a, &bigger, (t->mask + 1) * 2);
-        for (uint32_t i = 0; i <= t->mask; i++)
-            if (t->slots[i].name.ptr) names_add(&bigger, t->slots[i].name, t->slots[i].index);
+        name_table bigger = *t;
+        names_init(&bigger, (t->mask + 1) * 2);
+        for (uint32_t i = 0; i <= t->mask; i++) {
+            if (!t->slots[i].index1) continue;
+            uint32_t k = t->slots[i].hash & bigger.mask;
+            while (bigger.slots[k].index1) k = (k + 1) & bigger.mask;
+            bigger.slots[k] = t->slots[i];
+            bigger.count++;
+        }
+        free(t->slots);
         *t = bigger;
     }
-    for (uint32_t i = (uint32_t)hash_lower(name) & t->mask;; i = (i + 1) & t->mask) {
-        if (!t->slots[i].name.ptr) {
-            t->slots[i].name = name;
-            t->slots[i].index = index;
+    for (uint32_t i = h & t->mask;; i = (i + 1) & t->mask) {
+        if (!t->slots[i].index1) {
+            t->slots[i].index1 = (uint32_t)index + 1;
+            t->slots[i].hash = h;
             t->count++;
             return;
         }
-        if (dw_str_ieq(t->slots[i].name, name)) return; /* the first definition wins */
+        if (t->slots[i].hash == h && dw_str_ieq(stages[t->slots[i].index1 - 1].name, name))
+            return; /* the first definition wins */
     }
 }
 
-static int names_find(const name_table *t, dw_str name)
+static int names_find(const name_table *t, const dw_stage *stages, dw_str name)
 {
     if (!name.len) return -1;
-    for (uint32_t i = (uint32_t)hash_lower(name) & t->mask;; i = (i + 1) & t->mask) {
-        if (!t->slots[i].name.ptr) return -1;
-        if (dw_str_ieq(t->slots[i].name, name)) return t->slots[i].index;
+    uint32_t h = (uint32_t)hash_lower(name);
+    for (uint32_t i = h & t->mask;; i = (i + 1) & t->mask) {
+        if (!t->slots[i].index1) return -1;
+        if (t->slots[i].hash == h && dw_str_ieq(stages[t->slots[i].index1 - 1].name, name))
+            return (int)t->slots[i].index1 - 1;
     }
 }
 
 /* COPY --from / mount from=: an integer is a stage index, a name an earlier
  * stage (case-insensitive); anything else is an image or named context. */
-static int resolve_from(const name_table *t, uint32_t current, dw_str v)
+static int resolve_from(const name_table *t, const dw_stage *stages, uint32_t current, dw_str v)
 {
     if (v.len && v.len < 10) {
         bool digits = true;
@@ -205,7 +220,7 @@ static int resolve_from(const name_table *t, uint32_t current, dw_str v)
         }
         if (digits) return n < current ? (int)n : -1;
     }
-    return names_find(t, v);
+    return names_find(t, stages, v);
 }
 
 static void env_copy(dw_arena *a, dw_env *dst, const dw_env *src)
@@ -219,7 +234,8 @@ static void env_copy(dw_arena *a, dw_env *dst, const dw_env *src)
 struct dw_stager {
     const dw_parse_opts *opts;
     name_table names;
-    DW_VEC(dw_stage) stages;
+    dw_mapbuf stage_map; /* the stages, in a growable mapping */
+    struct { dw_stage *v; uint32_t n; } stages;
     dw_env *envs;     /* one per stage, malloc'd */
     uint32_t nenvs;
     dw_env global;
@@ -234,7 +250,7 @@ void dw_stages_begin(dw_parser *p, const dw_parse_opts *opts)
     p->stager = sg;
     sg->opts = opts;
     sg->cur = -1;
-    names_init(a, &sg->names, 16);
+    names_init(&sg->names, 16);
     /* the global scope: automatic platform args, then global ARGs */
     for (size_t k = 0; k < sizeof auto_args / sizeof *auto_args; k++) {
         dw_str v = dw_str_c(auto_vals[k]);
@@ -248,6 +264,11 @@ void dw_stages_end(dw_parser *p)
     dw_stager *sg = p->stager;
     p->df->stages = sg->stages.v;
     p->df->nstages = sg->stages.n;
+    dw_mapbuf_adopt(p->a, &sg->stage_map);
+    free(sg->names.slots);
+    sg->names.slots = NULL;
+    /* the instructions have stopped moving: point each stage at its FROM */
+    for (uint32_t i = 0; i < sg->stages.n; i++) sg->stages.v[i].from = &p->df->instrs[sg->stages.v[i].first];
     p->df->global_args = sg->gargs.v;
     p->df->nglobal_args = sg->gargs.n;
     free(sg->envs);
@@ -269,9 +290,9 @@ void dw_stages_step(dw_parser *p, uint32_t i)
     {
         if (in->kind == DW_I_FROM) {
             cur = sg->cur = (int)sg->stages.n;
-            dw_stage blank;
-            memset(&blank, 0, sizeof blank);
-            DW_VEC_PUSH(a, sg->stages, blank);
+            /* a fresh slot of the mapping is zeroed */
+            sg->stages.v = dw_mapbuf_grow(&sg->stage_map, ((size_t)sg->stages.n + 1) * sizeof(dw_stage));
+            sg->stages.n++;
             if (sg->nenvs == (uint32_t)cur) {
                 sg->nenvs = sg->nenvs ? sg->nenvs * 2 : 4;
                 sg->envs = dw_xrealloc(sg->envs, sizeof *sg->envs * sg->nenvs);
@@ -289,10 +310,15 @@ void dw_stages_step(dw_parser *p, uint32_t i)
                 set_expanded(p, &in->args[0], global);
                 st->base_expanded = in->args[0].expanded;
             }
+            uint32_t name_hash = 0;
             if (in->nargs == 3 && dw_str_ieqc(in->args[1].text, "as")) {
                 st->name = in->args[2].text;
                 st->name_lower = dw_str_lower(a, st->name);
                 st->name_span = in->args[2].span;
+                /* its slot is a cache miss in a big table: start the load
+                 * now, it is needed at the end */
+                name_hash = (uint32_t)hash_lower(st->name);
+                __builtin_prefetch(&sg->names.slots[name_hash & sg->names.mask]);
             }
             for (uint32_t f = 0; f < in->nflags; f++)
                 if (dw_str_eqc(in->flags[f].name, "platform")) {
@@ -301,7 +327,7 @@ void dw_stages_step(dw_parser *p, uint32_t i)
                 }
             env = &envs[cur];
             memset(env, 0, sizeof *env);
-            int bs = names_find(&sg->names, st->base_expanded);
+            int bs = names_find(&sg->names, sg->stages.v, st->base_expanded);
             if (dw_str_eqc(st->base_expanded, "scratch")) {
                 st->base_kind = DW_BASE_SCRATCH;
             } else if (bs >= 0) {
@@ -315,7 +341,7 @@ void dw_stages_step(dw_parser *p, uint32_t i)
             if (st->base_kind != DW_BASE_STAGE)
                 dw_env_set(a, env, dw_str_c("PATH"),
                            dw_str_c("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"));
-            names_add(&sg->names, st->name, cur);
+            names_add(&sg->names, sg->stages.v, st->name, name_hash, cur);
             in->stage = cur;
             return;
         }
@@ -374,7 +400,7 @@ void dw_stages_step(dw_parser *p, uint32_t i)
             for (uint32_t k = 0; k < x->nargs; k++) set_expanded(p, &x->args[k], env);
             for (uint32_t f = 0; f < x->nflags; f++)
                 if (dw_str_eqc(x->flags[f].name, "from") && x->flags[f].has_value)
-                    x->from_stage = resolve_from(&sg->names, (uint32_t)cur, x->flags[f].value);
+                    x->from_stage = resolve_from(&sg->names, sg->stages.v, (uint32_t)cur, x->flags[f].value);
             break;
         case DW_I_WORKDIR: case DW_I_USER: case DW_I_VOLUME: case DW_I_STOPSIGNAL: case DW_I_EXPOSE:
             for (uint32_t k = 0; k < x->nargs; k++) set_expanded(p, &x->args[k], env);
@@ -382,7 +408,7 @@ void dw_stages_step(dw_parser *p, uint32_t i)
         case DW_I_RUN:
             for (uint32_t m = 0; m < x->nmounts; m++)
                 if (x->mounts[m].has_from)
-                    x->mounts[m].from_stage = resolve_from(&sg->names, (uint32_t)cur, x->mounts[m].from);
+                    x->mounts[m].from_stage = resolve_from(&sg->names, sg->stages.v, (uint32_t)cur, x->mounts[m].from);
             break;
         default:
             break;

@@ -168,10 +168,11 @@ static const dw_flag *find_flag(const dw_instr *in, const char *name)
 /* ---- RUN --mount ---- */
 
 /* Splits a CSV record (Go encoding/csv: "..." quoting with "" for a quote).
- * The returned array is malloc'd scratch: the caller frees it. */
-static uint32_t csv_fields(dw_arena *a, dw_str s, dw_str **out)
+ * The fields are put in the parser's scratch list p->fields. */
+static uint32_t csv_fields(dw_parser *p, dw_str s, dw_str **out)
 {
-    DW_VEC(dw_str) v = {0};
+    p->fields.n = 0;
+    dw_arena *a = p->a;
     size_t i = 0;
     for (;;) {
         if (i < s.len && s.ptr[i] == '"') {
@@ -186,18 +187,18 @@ static uint32_t csv_fields(dw_arena *a, dw_str s, dw_str **out)
                 dw_buf_putc(&b, s.ptr[i++]);
             }
             while (i < s.len && s.ptr[i] != ',') dw_buf_putc(&b, s.ptr[i++]);
-            DW_SVEC_PUSH(v, dw_str_make(dw_arena_memdup(a, b.p ? b.p : "", b.n), b.n));
+            DW_SVEC_PUSH(p->fields, dw_str_make(dw_arena_memdup(a, b.p ? b.p : "", b.n), b.n));
             dw_buf_free(&b);
         } else {
             size_t st = i; /* unquoted: a view, no copy */
             while (i < s.len && s.ptr[i] != ',') i++;
-            DW_SVEC_PUSH(v, dw_str_make(s.ptr + st, i - st));
+            DW_SVEC_PUSH(p->fields, dw_str_make(s.ptr + st, i - st));
         }
         if (i >= s.len) break;
         i++; /* the comma */
     }
-    *out = v.v;
-    return v.n;
+    *out = p->fields.v;
+    return p->fields.n;
 }
 
 static int parse_bool_word(dw_str v)
@@ -226,13 +227,13 @@ static void mount_fields(dw_parser *p, dw_instr *in, const dw_flag *f, dw_mount 
         }
         if (dw_str_ieqc(key, "type")) {
             m->type_text = val;
-            val = dw_str_lower(p->a, val);
-            if (dw_str_eqc(val, "bind")) m->type = DW_MOUNT_BIND;
-            else if (dw_str_eqc(val, "cache")) m->type = DW_MOUNT_CACHE;
-            else if (dw_str_eqc(val, "tmpfs")) m->type = DW_MOUNT_TMPFS;
-            else if (dw_str_eqc(val, "secret")) m->type = DW_MOUNT_SECRET;
-            else if (dw_str_eqc(val, "ssh")) m->type = DW_MOUNT_SSH;
+            if (dw_str_ieqc(val, "bind")) m->type = DW_MOUNT_BIND;
+            else if (dw_str_ieqc(val, "cache")) m->type = DW_MOUNT_CACHE;
+            else if (dw_str_ieqc(val, "tmpfs")) m->type = DW_MOUNT_TMPFS;
+            else if (dw_str_ieqc(val, "secret")) m->type = DW_MOUNT_SECRET;
+            else if (dw_str_ieqc(val, "ssh")) m->type = DW_MOUNT_SSH;
             else {
+                val = dw_str_lower(p->a, val); /* the message shows it lower-cased */
                 m->type = DW_MOUNT_UNKNOWN;
                 err_at(p, in, f->span, "mount types are bind, cache, tmpfs, secret and ssh",
                        "unsupported mount type \"%.*s\"", (int)val.len, val.ptr);
@@ -314,9 +315,8 @@ static void parse_mount(dw_parser *p, dw_instr *in, const dw_flag *f, dw_mount *
     m->span = f->span;
     m->type = DW_MOUNT_BIND;
     dw_str *fields;
-    uint32_t n = csv_fields(p->a, f->value, &fields);
+    uint32_t n = csv_fields(p, f->value, &fields);
     mount_fields(p, in, f, m, fields, n);
-    free(fields);
 }
 
 static bool valid_stage_name(dw_str s)
@@ -397,7 +397,7 @@ static void validate_one(dw_parser *p, dw_instr *in)
         for (uint32_t i = 0; i < in->nflags; i++)
             if (dw_str_eqc(in->flags[i].name, "mount") && in->flags[i].has_value) nm++;
         if (nm) {
-            in->mounts = DW_NEW(p->a, dw_mount, nm);
+            in->mounts = DW_NEW_PACKED(p->a, dw_mount, nm);
             for (uint32_t i = 0; i < in->nflags; i++)
                 if (dw_str_eqc(in->flags[i].name, "mount") && in->flags[i].has_value)
                     parse_mount(p, in, &in->flags[i], &in->mounts[in->nmounts++]);

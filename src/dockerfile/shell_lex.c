@@ -472,6 +472,25 @@ static bool get_env(shell_word *sw, dw_str name, dw_str *value)
     return found;
 }
 
+/* Copies the run of ASCII bytes at the read position that are none of
+ * `a`..`d`, the escape character and `stop` to out, all at once: such bytes
+ * would each be read and written unchanged. */
+static void copy_plain_run(shell_word *sw, dw_buf *out, char a, char b, char c, char d, int32_t stop)
+{
+    size_t i = sw->pos;
+    while (i < sw->len) {
+        unsigned char x = (unsigned char)sw->src[i];
+        if (x >= 0x80 || x == (unsigned char)a || x == (unsigned char)b || x == (unsigned char)c ||
+            x == (unsigned char)d || (int32_t)x == sw->escape || (int32_t)x == stop)
+            break;
+        i++;
+    }
+    if (i > sw->pos) {
+        dw_buf_put(out, sw->src + sw->pos, i - sw->pos);
+        sw->pos = i;
+    }
+}
+
 /* ---- word splitting --------------------------------------------------- */
 
 /* Ends the current word and stores it, when it is not empty. */
@@ -535,6 +554,7 @@ static int process_single_quote(shell_word *sw, dw_buf *out)
     int32_t c = next(sw);
     if (sw->lx->raw_quotes) put_rune(out, c);
     for (;;) {
+        copy_plain_run(sw, out, '\'', '\'', '\'', '\'', '\'');
         c = next(sw);
         if (c == CH_EOF)
             return fail(sw, "unexpected end of statement while looking for matching single-quote");
@@ -554,6 +574,7 @@ static int process_double_quote(shell_word *sw, dw_buf *out)
     int32_t c = next(sw);
     if (sw->lx->raw_quotes) put_rune(out, c);
     for (;;) {
+        copy_plain_run(sw, out, '"', '$', '"', '"', '"');
         c = peek(sw);
         if (c == CH_EOF)
             return fail(sw, "unexpected end of statement while looking for matching double-quote");
@@ -1124,6 +1145,8 @@ static int process_stop_on(shell_word *sw, int32_t stop, bool raw_escapes, dw_bu
     sw->raw_escapes = raw_escapes;
     sw->scans++;
     for (;;) {
+        /* word splitting looks at every character; a plain scan need not */
+        if (!w) copy_plain_run(sw, out, '$', '<', '\'', '"', stop);
         int32_t c = peek(sw);
         if (c == CH_EOF) break;
         if (stop != CH_EOF && c == stop) {
@@ -1216,6 +1239,85 @@ int dw_lex_process_word(dw_arena *a, const dw_lexer *lx, dw_str word, const dw_e
     if (err) *err = rc == 0 ? NULL : sw.err;
     dw_buf_free(&res);
     shell_word_done(&sw);
+    return rc;
+}
+
+static bool ascii_name_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
+static bool ascii_name_char(char c) { return ascii_name_start(c) || (c >= '0' && c <= '9'); }
+
+/* The common shapes of a word, expanded without the scanner: ASCII text
+ * with $NAME, ${NAME}, "..." around such text and '...' around plain text.
+ * Returns false, for the scanner to read the word, on anything else (the
+ * escape character, '<', other $ forms, non-ASCII bytes, unterminated
+ * quotes) and for lexers with any option set. */
+static bool expand_simple(const dw_lexer *lx, dw_str word, const dw_env *env, dw_buf *out)
+{
+    if (lx->raw_quotes || lx->raw_escapes || lx->skip_unset_env || lx->skip_process_quotes) return false;
+    char esc = lx->escape ? lx->escape : '\\';
+    const char *s = word.ptr;
+    size_t n = word.len, i = 0, run = 0;
+    bool dq = false;
+    while (i < n) {
+        char c = s[i];
+        if ((unsigned char)c >= 0x80 || c == esc || (c == '<' && !dq)) return false;
+        if (c != '"' && c != '$' && (c != '\'' || dq)) {
+            i++;
+            continue;
+        }
+        if (i > run) dw_buf_put(out, s + run, i - run);
+        if (c == '"') {
+            dq = !dq;
+            run = ++i;
+        } else if (c == '\'') { /* outside double quotes: literal up to the next one */
+            size_t e = i + 1;
+            while (e < n && s[e] != '\'' && (unsigned char)s[e] < 0x80) e++;
+            if (e >= n || s[e] != '\'') return false;
+            dw_buf_put(out, s + i + 1, e - i - 1);
+            run = i = e + 1;
+        } else { /* $NAME or ${NAME} */
+            bool brace = i + 1 < n && s[i + 1] == '{';
+            size_t st = i + 1 + brace, e = st;
+            if (e >= n || !ascii_name_start(s[e])) return false;
+            while (e < n && ascii_name_char(s[e])) e++;
+            if (brace ? e >= n || s[e] != '}' : e < n && (unsigned char)s[e] >= 0x80) return false;
+            dw_str value;
+            if (dw_env_get(env, dw_str_make(s + st, e - st), &value) && value.len) dw_buf_put(out, value.ptr, value.len);
+            run = i = e + brace;
+        }
+    }
+    if (dq) return false; /* unterminated: the scanner reports it */
+    if (n > run) dw_buf_put(out, s + run, n - run);
+    return true;
+}
+
+/* dw_lex_process_word for the parser: see shell_lex.h. */
+int dw_lex_expand(dw_arena *a, const dw_lexer *lx, dw_str word, const dw_env *env, dw_buf *scratch, dw_str *out,
+                  const char **err)
+{
+    shell_word sw;
+    scratch->n = 0;
+    int rc = 0;
+    sw.err = NULL;
+    bool simple = expand_simple(lx, word, env, scratch);
+    if (!simple) {
+        scratch->n = 0;
+        shell_word_init(&sw, a, lx, word, env, NULL, NULL);
+        rc = process_stop_on(&sw, CH_EOF, lx->raw_escapes, scratch, NULL);
+    }
+    if (rc == 0) {
+        dw_str r = buf_view(scratch);
+        /* the word itself, or the word without its quotes: a view will do */
+        if (r.len <= word.len && (r.len == 0 || memcmp(word.ptr, r.ptr, r.len) == 0))
+            *out = dw_str_make(word.ptr, r.len);
+        else if (r.len + 1 < word.len && memcmp(word.ptr + 1, r.ptr, r.len) == 0)
+            *out = dw_str_make(word.ptr + 1, r.len);
+        else
+            *out = dw_str_dup(a, r);
+    } else {
+        *out = dw_str_make("", 0);
+    }
+    if (err) *err = rc == 0 ? NULL : sw.err;
+    if (!simple) shell_word_done(&sw);
     return rc;
 }
 

@@ -37,6 +37,13 @@ typedef struct { dw_str *v; uint32_t n, cap; } dw_names;
 int dw_lex_process_word(dw_arena *a, const dw_lexer *lx, dw_str word, const dw_env *env,
                         dw_str *out, dw_names *matched, dw_names *unmatched, const char **err);
 
+/* The same without the name sets, for the parser's expansions: `scratch`
+ * is a buffer reused from call to call, and the result is a view into
+ * `word` when it is a piece of it (the word itself, or the word without
+ * its quotes), else a copy in the arena. */
+int dw_lex_expand(dw_arena *a, const dw_lexer *lx, dw_str word, const dw_env *env, dw_buf *scratch, dw_str *out,
+                  const char **err);
+
 /* ProcessWords: expands and splits into words (unquoted white space,
  * including white space that came from an unquoted variable, separates). */
 int dw_lex_process_words(dw_arena *a, const dw_lexer *lx, dw_str word, const dw_env *env,

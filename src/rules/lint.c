@@ -306,25 +306,33 @@ void dw_diag_help(dw_lint *ctx, dw_diag *d, const char *fmt, ...)
     va_end(ap);
 }
 
+/* Room for item n of an array whose capacity is the next power of two of its
+ * length: growing by doubling keeps appending linear without storing a
+ * capacity in the public struct. */
+static void *grow_pow2(dw_arena *a, void *items, uint32_t n, size_t size)
+{
+    if (n && (n & (n - 1))) return items; /* n is not a power of two: there is room */
+    uint32_t cap = n ? n * 2 : 2;
+    void *m = dw_arena_alloc_array(a, cap, size);
+    if (n) memcpy(m, items, size * n);
+    return m;
+}
+
 void dw_diag_related(dw_lint *ctx, dw_diag *d, dw_span span, const char *label)
 {
     if (!d) return;
-    dw_related *n = DW_NEW(ctx->a, dw_related, d->nrelated + 1);
-    if (d->nrelated) memcpy(n, d->related, sizeof *n * d->nrelated);
-    n[d->nrelated].span = span;
-    n[d->nrelated].label = label ? dw_arena_memdup(ctx->a, label, strlen(label)) : NULL;
-    d->related = n;
+    d->related = grow_pow2(ctx->a, d->related, d->nrelated, sizeof *d->related);
+    d->related[d->nrelated].span = span;
+    d->related[d->nrelated].label = label ? dw_arena_memdup(ctx->a, label, strlen(label)) : NULL;
     d->nrelated++;
 }
 
 void dw_diag_edit(dw_lint *ctx, dw_diag *d, dw_span span, const char *text, size_t len)
 {
     if (!d) return;
-    dw_edit *n = DW_NEW(ctx->a, dw_edit, d->nedits + 1);
-    if (d->nedits) memcpy(n, d->edits, sizeof *n * d->nedits);
-    n[d->nedits].span = span;
-    n[d->nedits].text = dw_str_make(dw_arena_memdup(ctx->a, text ? text : "", len), len);
-    d->edits = n;
+    d->edits = grow_pow2(ctx->a, d->edits, d->nedits, sizeof *d->edits);
+    d->edits[d->nedits].span = span;
+    d->edits[d->nedits].text = dw_str_make(dw_arena_memdup(ctx->a, text ? text : "", len), len);
     d->nedits++;
 }
 

@@ -3,19 +3,71 @@
  * terminator. Columns count code points (a tab is one). */
 #include "util.h"
 
-void dw_linemap_build(dw_linemap *m, dw_arena *a, const char *src, uint32_t len)
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+/* Finds the line starts in the next piece of the text (SSE2, 64 bytes at a
+ * time), appending them to a mapping that grows without copying. */
+#define SCAN_CHUNK (16u << 10)
+
+void dw_linescan_next(dw_linescan *ls, const char *src, uint32_t len)
 {
-    uint32_t count = 1;
-    for (const char *p = src, *end = src + len; (p = memchr(p, '\n', (size_t)(end - p))); p++)
-        count++;
-    m->starts = DW_NEW(a, uint32_t, count);
-    m->count = count;
+    uint32_t *starts = ls->buf.p;
+    size_t cap = ls->buf.ready / sizeof(uint32_t);
+    uint32_t n = ls->n, i = ls->scanned;
+    if (n == 0) {
+        starts = dw_mapbuf_grow(&ls->buf, sizeof(uint32_t) * 1024);
+        cap = ls->buf.ready / sizeof(uint32_t);
+        starts[n++] = 0;
+    }
+    uint32_t end = len - i > SCAN_CHUNK ? i + SCAN_CHUNK : len;
+#ifdef __SSE2__
+    const __m128i nl = _mm_set1_epi8('\n');
+    for (; end - i >= 64; i += 64) {
+#define NL_MASK(k) ((uint64_t)(uint32_t)_mm_movemask_epi8(                                \
+                         _mm_cmpeq_epi8(_mm_loadu_si128((const void *)(src + i + 16 * (k))), nl)) \
+                     << (16 * (k)))
+        uint64_t mask = NL_MASK(0) | NL_MASK(1) | NL_MASK(2) | NL_MASK(3);
+#undef NL_MASK
+        if (!mask) continue;
+        if (cap - n < 64) {
+            starts = dw_mapbuf_grow(&ls->buf, ((size_t)n + 64) * sizeof(uint32_t));
+            cap = ls->buf.ready / sizeof(uint32_t);
+        }
+        do {
+            starts[n++] = i + (uint32_t)__builtin_ctzll(mask) + 1;
+            mask &= mask - 1;
+        } while (mask);
+    }
+#endif
+    for (const char *p = src + i, *e = src + end; (p = memchr(p, '\n', (size_t)(e - p))); p++) {
+        if (n == cap) {
+            starts = dw_mapbuf_grow(&ls->buf, ((size_t)n + 1) * sizeof(uint32_t));
+            cap = ls->buf.ready / sizeof(uint32_t);
+        }
+        starts[n++] = (uint32_t)(p - src) + 1;
+    }
+    ls->n = n;
+    ls->scanned = end;
+}
+
+void dw_linescan_finish(dw_linescan *ls, dw_linemap *m, dw_arena *a, const char *src, uint32_t len)
+{
+    do dw_linescan_next(ls, src, len);
+    while (ls->scanned < len);
+    m->starts = ls->buf.p;
+    m->count = ls->n;
     m->src = src;
     m->len = len;
-    uint32_t i = 0;
-    m->starts[i++] = 0;
-    for (const char *p = src, *end = src + len; (p = memchr(p, '\n', (size_t)(end - p))); p++)
-        m->starts[i++] = (uint32_t)(p - src) + 1;
+    dw_mapbuf_adopt(a, &ls->buf);
+    ls->n = ls->scanned = 0;
+}
+
+void dw_linemap_build(dw_linemap *m, dw_arena *a, const char *src, uint32_t len)
+{
+    dw_linescan ls = {0};
+    dw_linescan_finish(&ls, m, a, src, len);
 }
 
 uint32_t dw_linemap_line(const dw_linemap *m, uint32_t offset)

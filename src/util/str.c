@@ -15,7 +15,15 @@ bool dw_str_ieq(dw_str a, dw_str b)
     return true;
 }
 
-bool dw_str_ieqc(dw_str a, const char *c) { return dw_str_ieq(a, dw_str_c(c)); }
+bool dw_str_ieqc(dw_str a, const char *c)
+{
+    /* compare as we go: no strlen, and most calls fail on the first byte */
+    size_t i = 0;
+    for (; i < a.len; i++) {
+        if (!c[i] || lower(a.ptr[i]) != lower(c[i])) return false;
+    }
+    return c[i] == 0;
+}
 
 bool dw_str_has_prefix(dw_str s, const char *prefix)
 {
@@ -106,7 +114,17 @@ int dw_space_at(const char *p, size_t n)
 dw_str dw_str_trim_left_space(dw_str s)
 {
     int w;
-    while (s.len && (w = dw_space_at(s.ptr, s.len)) > 0) { s.ptr += w; s.len -= (size_t)w; }
+    while (s.len) {
+        unsigned char c = (unsigned char)s.ptr[0];
+        if (c < 0x80) { /* the common case, without a call */
+            if (c != ' ' && (c < '\t' || c > '\r')) break;
+            w = 1;
+        } else if ((w = dw_space_at(s.ptr, s.len)) == 0) {
+            break;
+        }
+        s.ptr += w;
+        s.len -= (size_t)w;
+    }
     return s;
 }
 

@@ -18,11 +18,21 @@ void *dw_xmalloc(size_t n);
 void *dw_xrealloc(void *p, size_t n);
 
 void *dw_arena_alloc_array(dw_arena *a, size_t count, size_t size);
+/* Like dw_arena_alloc, aligned to `align` (1, 2, 4, 8 or 16) only: strings
+ * and small records pack tighter. */
+void *dw_arena_alloc_align(dw_arena *a, size_t n, size_t align);
+void dw_arena_adopt_mapping(dw_arena *a, void *p, size_t size); /* munmap'd with the arena */
 char *dw_arena_vprintf(dw_arena *a, const char *fmt, va_list ap);
 void *dw_vec_grow(dw_arena *a, void *items, uint32_t *cap, uint32_t need, size_t item_size);
 
 /* Zeroing, overflow-checked allocation of n objects of type T. */
 #define DW_NEW(a, T, n) ((T *)dw_arena_alloc_array((a), (n), sizeof(T)))
+/* The same, aligned for T only (_Alignof), not to 16: for arrays of records. */
+#define DW_NEW_PACKED(a, T, n) ((T *)dw_arena_alloc_packed((a), (n), sizeof(T), _Alignof(T)))
+/* The largest power of two up to 16 that divides `size`: an alignment that
+ * is always enough for items of that size. */
+static inline size_t dw_align_for(size_t size) { return size & 15 ? size & -size : 16; }
+void *dw_arena_alloc_packed(dw_arena *a, size_t count, size_t size, size_t align);
 
 /* An arena-backed vector is any struct with fields `v`, `n`, `cap`. */
 #define DW_VEC(T) struct { T *v; uint32_t n, cap; }
@@ -53,7 +63,37 @@ void *dw_vec_grow(dw_arena *a, void *items, uint32_t *cap, uint32_t need, size_t
         (vec).n = (vec).cap = 0;                                                       \
     } while (0)
 #define DW_SVEC_FREE(vec) do { free((vec).v); (vec).v = NULL; (vec).n = (vec).cap = 0; } while (0)
+/* Like DW_SVEC_COMMIT, but the scratch keeps its memory for the next use
+ * (long-lived scratch vectors: no malloc/free per use), and the copy is
+ * aligned for the item type only. */
+#define DW_SVEC_TAKE(a, vec, out, nout)                                                \
+    do {                                                                               \
+        (nout) = (vec).n;                                                              \
+        (out) = (vec).n ? dw_arena_copy_items((a), (vec).v, (vec).n, sizeof *(vec).v) : NULL; \
+        (vec).n = 0;                                                                   \
+    } while (0)
 void *dw_arena_copy(dw_arena *a, const void *p, size_t n);
+/* Copies count items of `size` bytes, aligned as such items need to be. */
+void *dw_arena_copy_items(dw_arena *a, const void *p, size_t count, size_t size);
+
+/* A growable anonymous mapping for big per-file arrays: grows without
+ * copying (mremap) and faults in only what is asked for, in big steps.
+ * `ready` bytes are usable; dw_mapbuf_grow makes it at least `need`. */
+typedef struct { void *p; size_t cap, ready; } dw_mapbuf;
+void *dw_mapbuf_grow(dw_mapbuf *m, size_t need); /* returns m->p */
+void dw_mapbuf_adopt(dw_arena *a, dw_mapbuf *m); /* the arena unmaps it */
+void dw_mapbuf_free(dw_mapbuf *m);
+
+/* A line table built piece by piece (see dw_linemap_build): a reader scans
+ * the next piece just before it reads it, while it is still in the cache. */
+typedef struct {
+    dw_mapbuf buf;
+    uint32_t n;       /* line starts found: starts[0 .. n) */
+    uint32_t scanned; /* bytes of the text scanned */
+} dw_linescan;
+void dw_linescan_next(dw_linescan *ls, const char *src, uint32_t len);
+/* Scans the rest and hands the table over to m (the arena owns it). */
+void dw_linescan_finish(dw_linescan *ls, dw_linemap *m, dw_arena *a, const char *src, uint32_t len);
 
 /* ---- string views ---- */
 static inline dw_str dw_str_make(const char *p, size_t n) { dw_str s = {p, n}; return s; }
@@ -77,6 +117,13 @@ int dw_utf8_encode(uint32_t cp, char out[4]);
 bool dw_unicode_is_space(uint32_t cp);
 /* Width in bytes of a Unicode space starting at p, or 0 if none. */
 int dw_space_at(const char *p, size_t n);
+/* The same, with the ASCII case inline: for per-byte loops. */
+static inline int dw_space_at_fast(const char *p, size_t n)
+{
+    unsigned char c = (unsigned char)p[0];
+    if (c < 0x80) return c == ' ' || (c >= '\t' && c <= '\r');
+    return c == 0xC2 || c == 0xE1 || c == 0xE2 || c == 0xE3 ? dw_space_at(p, n) : 0;
+}
 dw_str dw_str_trim_left_space(dw_str s);   /* Unicode spaces */
 dw_str dw_str_trim_right_space(dw_str s);
 dw_str dw_str_trim_space(dw_str s);

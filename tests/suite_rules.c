@@ -1,0 +1,251 @@
+/* suite_rules.c — the rule registry and the rule pages:
+ *  - rules-registry: every rule has a page with Bad and Good examples, no
+ *    two rules share a slug, and an alias is shared only where a peer's
+ *    name really covers several rules;
+ *  - rules-docs: each page's Bad example triggers its rule and its Good
+ *    example does not (`dockwright check --format json --enable RULE`);
+ *  - cases-check: golden cases in tests/cases/check/<case>/ (files, optional
+ *    `args`, expected.out = stdout of `dockwright check [args] .`, and
+ *    expected.rc = the exit status). */
+#include "runner.h"
+
+#include <dirent.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dockwright.h"
+
+/* Aliases that name several rules on purpose (rules.md, "Aliases"). */
+static const char *const shared_aliases[] = {"MultipleInstructionsDisallowed"};
+
+/* Rules reported by the parser or the engine itself rather than a check. */
+static bool engine_rule(const dw_rule *r) { return r->check == NULL; }
+
+static char *doc_path(const char *slug)
+{
+    static char p[512];
+    snprintf(p, sizeof p, "docs/rules/%s.md", slug);
+    return p;
+}
+
+/* The first ```dockerfile block after the heading `## <section>`; *args
+ * gets the text of a `<!-- args: ... -->` comment in that section. */
+static char *doc_block(const char *doc, const char *section, char **args)
+{
+    char head[64];
+    snprintf(head, sizeof head, "\n## %s", section);
+    const char *h = strstr(doc, head);
+    if (!h) return NULL;
+    const char *next = strstr(h + 1, "\n## ");
+    const char *a = strstr(h, "<!-- args:");
+    if (args) {
+        *args = NULL;
+        if (a && (!next || a < next)) {
+            a += 10;
+            const char *e = strstr(a, "-->");
+            if (e) *args = strndup(a, (size_t)(e - a));
+        }
+    }
+    const char *f = strstr(h, "```dockerfile\n");
+    if (!f || (next && f > next)) return NULL;
+    f += 14;
+    const char *e = strstr(f, "\n```");
+    if (!e) return NULL;
+    char *block = strndup(f, (size_t)(e - f) + 1);
+    return block;
+}
+
+void suite_rules_registry(void)
+{
+    suite s;
+    suite_begin(&s, "rules-registry");
+    uint32_t n;
+    const dw_rule *r = dw_rules(&n);
+    for (uint32_t i = 0; i < n; i++) {
+        for (uint32_t k = 0; k < i; k++)
+            if (!strcmp(r[i].slug, r[k].slug)) suite_fail(&s, r[i].slug, "slug used twice");
+        /* aliases: unique unless on the shared list */
+        const char *p = r[i].aliases;
+        while (*p) {
+            const char *e = strchr(p, ',');
+            size_t len = e ? (size_t)(e - p) : strlen(p);
+            bool shared = false;
+            for (size_t k = 0; k < sizeof shared_aliases / sizeof *shared_aliases; k++)
+                shared |= strlen(shared_aliases[k]) == len && !strncmp(shared_aliases[k], p, len);
+            for (uint32_t k = 0; k < n && !shared; k++)
+                if (k != i && dw_rule_has_alias(&r[k], p, len))
+                    suite_fail(&s, r[i].slug, "alias %.*s is also %s's", (int)len, p, r[k].slug);
+            if (!e) break;
+            p = e + 1;
+        }
+        char *doc = slurp(doc_path(r[i].slug), NULL);
+        if (!doc) { suite_fail(&s, r[i].slug, "no page %s", doc_path(r[i].slug)); continue; }
+        if (!engine_rule(&r[i])) {
+            char *bad = doc_block(doc, "Bad", NULL), *good = doc_block(doc, "Good", NULL);
+            if (!bad || !good) suite_fail(&s, r[i].slug, "the page needs ```dockerfile blocks under ## Bad and ## Good");
+            else suite_pass(&s);
+            free(bad);
+            free(good);
+        } else {
+            suite_pass(&s);
+        }
+        free(doc);
+    }
+    suite_end(&s);
+}
+
+/* Runs `check --format json --enable slug [args] Dockerfile` on `text` and
+ * returns how many findings of `slug` it printed, or -1 on failure. */
+static int count_findings(const char *slug, const char *text, const char *args, char **why)
+{
+    char dir[] = "/tmp/dw-doc-XXXXXX";
+    if (!mkdtemp(dir)) return -1;
+    char path[600];
+    snprintf(path, sizeof path, "%s/Dockerfile", dir);
+    FILE *f = fopen(path, "w");
+    if (!f) return -1;
+    fputs(text, f);
+    fclose(f);
+    char *argv[32] = {(char *)dw_binary(), "check", "--format", "json", "--no-config", "--enable", (char *)slug};
+    int ac = 7;
+    char *argcopy = args ? strdup(args) : NULL;
+    if (argcopy) {
+        char *save, *t;
+        for (t = strtok_r(argcopy, " \t\n", &save); t && ac < 29; t = strtok_r(NULL, " \t\n", &save)) argv[ac++] = t;
+    }
+    argv[ac++] = "Dockerfile";
+    argv[ac] = NULL;
+    char *out, *err;
+    int rc = run_capture(dir, argv, &out, NULL, &err, NULL);
+    int count = -1;
+    json_error_t je;
+    json_t *j = rc >= 0 && rc != 2 ? json_loads(out, 0, &je) : NULL;
+    if (j) {
+        count = 0;
+        size_t i;
+        json_t *d;
+        json_array_foreach(json_object_get(j, "diagnostics"), i, d)
+            if (!strcmp(json_string_value(json_object_get(d, "rule")), slug)) count++;
+        json_decref(j);
+    } else if (why) {
+        *why = strdup(err && *err ? err : "no JSON output");
+    }
+    free(out);
+    free(err);
+    free(argcopy);
+    unlink(path);
+    rmdir(dir);
+    return count;
+}
+
+void suite_rules_docs(void)
+{
+    suite s;
+    suite_begin(&s, "rules-docs");
+    uint32_t n;
+    const dw_rule *r = dw_rules(&n);
+    for (uint32_t i = 0; i < n; i++) {
+        if (engine_rule(&r[i])) continue;
+        char *doc = slurp(doc_path(r[i].slug), NULL);
+        if (!doc) { suite_skip(&s, 2, NULL); continue; }
+        const char *sections[2] = {"Bad", "Good"};
+        for (int k = 0; k < 2; k++) {
+            char *args = NULL, *why = NULL;
+            char *block = doc_block(doc, sections[k], &args);
+            char name[128];
+            snprintf(name, sizeof name, "%s %s example", r[i].slug, sections[k]);
+            if (!block) { suite_skip(&s, 1, NULL); free(args); continue; }
+            int c = count_findings(r[i].slug, block, args, &why);
+            if (c < 0) suite_fail(&s, name, "check failed: %s", why ? why : "?");
+            else if (k == 0 && c == 0) suite_fail(&s, name, "the rule does not fire on its Bad example");
+            else if (k == 1 && c > 0) suite_fail(&s, name, "the rule fires %d time(s) on its Good example", c);
+            else suite_pass(&s);
+            free(block);
+            free(args);
+            free(why);
+        }
+        free(doc);
+    }
+    suite_end(&s);
+}
+
+static int list_sorted(const char *path, char ***names)
+{
+    DIR *d = opendir(path);
+    if (!d) return 0;
+    int n = 0, cap = 16;
+    char **v = malloc(sizeof *v * (size_t)cap);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.') continue;
+        if (n == cap) v = realloc(v, sizeof *v * (size_t)(cap *= 2));
+        v[n++] = strdup(e->d_name);
+    }
+    closedir(d);
+    for (int i = 1; i < n; i++)
+        for (int j = i; j > 0 && strcmp(v[j - 1], v[j]) > 0; j--) { char *t = v[j]; v[j] = v[j - 1]; v[j - 1] = t; }
+    *names = v;
+    return n;
+}
+
+void suite_cases_check(void)
+{
+    suite s;
+    suite_begin(&s, "cases-check");
+    const char *dir = "tests/cases/check";
+    char **names = NULL;
+    int n = list_sorted(dir, &names);
+    bool update = getenv("DW_UPDATE") && !strcmp(getenv("DW_UPDATE"), "1");
+    for (int i = 0; i < n; i++) {
+        char cdir[600], p[700];
+        snprintf(cdir, sizeof cdir, "%s/%s", dir, names[i]);
+        char *argv[40] = {(char *)dw_binary(), "check", "--no-config"};
+        int ac = 3;
+        snprintf(p, sizeof p, "%s/args", cdir);
+        char *args = slurp(p, NULL);
+        bool has_path = false;
+        if (args) {
+            char *save, *a;
+            for (a = strtok_r(args, "\n", &save); a && ac < 37; a = strtok_r(NULL, "\n", &save)) {
+                argv[ac++] = a;
+                has_path |= a[0] != '-';
+            }
+        }
+        if (!has_path) argv[ac++] = ".";
+        argv[ac] = NULL;
+        char *out, *err;
+        size_t olen;
+        int rc = run_capture(cdir, argv, &out, &olen, &err, NULL);
+        char rcs[16];
+        snprintf(rcs, sizeof rcs, "%d\n", rc);
+        const char *files[2] = {"expected.out", "expected.rc"};
+        const char *got[2] = {out, rcs};
+        size_t glen[2] = {olen, strlen(rcs)};
+        for (int k = 0; k < 2; k++) {
+            snprintf(p, sizeof p, "%s/%s", cdir, files[k]);
+            char cname[700];
+            snprintf(cname, sizeof cname, "%s/%s", names[i], files[k]);
+            if (update) {
+                FILE *f = fopen(p, "wb");
+                if (f) { fwrite(got[k], 1, glen[k], f); fclose(f); }
+                suite_pass(&s);
+                continue;
+            }
+            size_t xlen;
+            char *exp = slurp(p, &xlen);
+            if (!exp) { suite_fail(&s, cname, "missing (run make check UPDATE=1)"); continue; }
+            suite_expect_text(&s, cname, exp, xlen, got[k], glen[k]);
+            free(exp);
+        }
+        free(out);
+        free(err);
+        free(args);
+    }
+    for (int i = 0; i < n; i++) free(names[i]);
+    free(names);
+    suite_end(&s);
+}
