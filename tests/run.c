@@ -96,6 +96,29 @@ bool suite_expect_text(suite *s, const char *casename, const char *expected, siz
     return false;
 }
 
+void suite_golden(suite *s, const char *dir, const char *casename, const char *file, const char *got,
+                  size_t len)
+{
+    char path[4096], name[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, file);
+    snprintf(name, sizeof name, "%s/%s", casename, file);
+    size_t xlen;
+    char *exp = slurp(path, &xlen);
+    const char *u = getenv("DW_UPDATE");
+    if (u && !strcmp(u, "1")) {
+        if (!exp || xlen != len || memcmp(exp, got, len) != 0) {
+            FILE *f = fopen(path, "wb");
+            if (f) { fwrite(got, 1, len, f); fclose(f); }
+        }
+        suite_pass(s);
+    } else if (!exp) {
+        suite_fail(s, name, "missing (run make check UPDATE=1)");
+    } else {
+        suite_expect_text(s, name, exp, xlen, got, len);
+    }
+    free(exp);
+}
+
 const char *corpus_path(const char *sub)
 {
     static char buf[4096];

@@ -24,6 +24,12 @@ void suite_end(suite *s);
 bool suite_expect_text(suite *s, const char *casename, const char *expected, size_t elen,
                        const char *actual, size_t alen);
 
+/* Compares `got` with the golden file `dir`/`file` of case `casename`; with
+ * DW_UPDATE=1 (make check UPDATE=1) rewrites the file instead, only when it
+ * differs, and counts a pass. */
+void suite_golden(suite *s, const char *dir, const char *casename, const char *file, const char *got,
+                  size_t len);
+
 /* Path of ../shared/corpus/<sub> (or $DW_CORPUS/<sub>) when it exists, else NULL.
  * The returned string is static storage overwritten by the next call. */
 const char *corpus_path(const char *sub);

@@ -390,7 +390,6 @@ void suite_cases_parse(void)
     const char *dir = "tests/cases/parse";
     char **names;
     int n = list_dir(dir, &names);
-    bool update = getenv("DW_UPDATE") && !strcmp(getenv("DW_UPDATE"), "1");
     for (int i = 0; i < n; i++) {
         char cdir[4200], p[4400];
         snprintf(cdir, sizeof cdir, "%s/%s", dir, names[i]);
@@ -410,25 +409,11 @@ void suite_cases_parse(void)
         char *out, *err;
         size_t olen, elen;
         int rc = run_capture(cdir, argv, &out, &olen, &err, &elen);
-        const char *files[2] = {"expected.ast", "expected.diag"};
-        const char *got[2] = {out, err};
-        size_t glen[2] = {olen, elen};
-        if (rc < 0 || rc == 2) suite_fail(&s, names[i], "parse crashed or failed (status %d): %s", rc, err);
-        for (int k = 0; k < 2 && rc >= 0 && rc != 2; k++) {
-            snprintf(p, sizeof p, "%s/%s", cdir, files[k]);
-            char cname[4300];
-            snprintf(cname, sizeof cname, "%s/%s", names[i], files[k]);
-            if (update) {
-                FILE *f = fopen(p, "wb");
-                if (f) { fwrite(got[k], 1, glen[k], f); fclose(f); }
-                suite_pass(&s);
-                continue;
-            }
-            size_t xlen;
-            char *exp = slurp(p, &xlen);
-            if (!exp) { suite_fail(&s, cname, "missing (run make check UPDATE=1)"); continue; }
-            suite_expect_text(&s, cname, exp, xlen, got[k], glen[k]);
-            free(exp);
+        if (rc < 0 || rc == 2) {
+            suite_fail(&s, names[i], "parse crashed or failed (status %d): %s", rc, err);
+        } else {
+            suite_golden(&s, cdir, names[i], "expected.ast", out, olen);
+            suite_golden(&s, cdir, names[i], "expected.diag", err, elen);
         }
         free(out);
         free(err);

@@ -199,7 +199,6 @@ void suite_cases_check(void)
     const char *dir = "tests/cases/check";
     char **names = NULL;
     int n = list_sorted(dir, &names);
-    bool update = getenv("DW_UPDATE") && !strcmp(getenv("DW_UPDATE"), "1");
     for (int i = 0; i < n; i++) {
         char cdir[600], p[700];
         snprintf(cdir, sizeof cdir, "%s/%s", dir, names[i]);
@@ -222,25 +221,8 @@ void suite_cases_check(void)
         int rc = run_capture(cdir, argv, &out, &olen, &err, NULL);
         char rcs[16];
         snprintf(rcs, sizeof rcs, "%d\n", rc);
-        const char *files[2] = {"expected.out", "expected.rc"};
-        const char *got[2] = {out, rcs};
-        size_t glen[2] = {olen, strlen(rcs)};
-        for (int k = 0; k < 2; k++) {
-            snprintf(p, sizeof p, "%s/%s", cdir, files[k]);
-            char cname[700];
-            snprintf(cname, sizeof cname, "%s/%s", names[i], files[k]);
-            if (update) {
-                FILE *f = fopen(p, "wb");
-                if (f) { fwrite(got[k], 1, glen[k], f); fclose(f); }
-                suite_pass(&s);
-                continue;
-            }
-            size_t xlen;
-            char *exp = slurp(p, &xlen);
-            if (!exp) { suite_fail(&s, cname, "missing (run make check UPDATE=1)"); continue; }
-            suite_expect_text(&s, cname, exp, xlen, got[k], glen[k]);
-            free(exp);
-        }
+        suite_golden(&s, cdir, names[i], "expected.out", out, olen);
+        suite_golden(&s, cdir, names[i], "expected.rc", rcs, strlen(rcs));
         free(out);
         free(err);
         free(args);
