@@ -9,7 +9,7 @@ SANITIZE ?=
 UPDATE   ?=
 
 PKGS      := jansson yaml-0.1
-DEB_PKGS  := libjansson-dev libyaml-dev pkg-config python3-jsonschema
+DEB_PKGS  := libjansson-dev libyaml-dev pkg-config python3-jsonschema shellcheck
 
 WARN   := -std=c11 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes
 DEFS   := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
@@ -45,8 +45,9 @@ all: dockwright
 dockwright: $(BIN)
 	@if [ "$(SANITIZE)" != "1" ]; then cp $(BIN) dockwright; fi
 
-# Libraries are required; python3-jsonschema only lets the SARIF test run
-# (it is skipped with a notice without it). As root, whatever is missing is
+# Libraries are required; python3-jsonschema only lets the SARIF test run and
+# shellcheck the ShellCheck tests (the hadolint-rules SC rows, the sc-* cases):
+# each is skipped with a notice without it. As root, whatever is missing is
 # installed; otherwise the command to run is printed (and a missing library
 # stops the build).
 deps:
@@ -54,6 +55,7 @@ deps:
 	for p in $(PKGS) yaml-0.1; do pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
 	command -v pkg-config >/dev/null || missing="$$missing pkg-config"; \
 	/usr/bin/python3 -c 'import jsonschema' 2>/dev/null || optional="python3-jsonschema"; \
+	command -v shellcheck >/dev/null || optional="$$optional shellcheck"; \
 	if [ -n "$$missing$$optional" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "deps: installing $(DEB_PKGS) (missing:$$missing $$optional)"; \
@@ -62,7 +64,7 @@ deps:
 	  elif [ -n "$$missing" ]; then \
 	    echo "deps: missing$$missing; run: sudo apt-get install -y $(DEB_PKGS)"; exit 1; \
 	  else \
-	    echo "deps: note: $$optional is not installed; the SARIF schema test will be skipped"; \
+	    echo "deps: note: not installed:$$optional; the tests needing it are skipped (python3-jsonschema: SARIF schema; shellcheck: ShellCheck)"; \
 	  fi; \
 	fi
 

@@ -82,6 +82,8 @@ typedef struct {
     dw_edit *edits;       /* optional fix */
     uint32_t nedits;
     bool fix_safe;
+    const char *code;     /* this finding's own alias, listed before the rule's
+                           * (ShellCheck's "SC2086" on a `shellcheck` finding), or NULL */
 } dw_diag;
 
 typedef struct { dw_diag *v; uint32_t n, cap; } dw_diags;
@@ -308,12 +310,15 @@ const dw_rule *dw_rules(uint32_t *count);
 /* The rule whose slug is `slug`, or NULL. */
 const dw_rule *dw_rule_by_slug(const char *slug);
 /* The rules addressed by `name`: a slug, or an alias (which may name several
- * rules). Returns how many were stored in out (at most max). */
+ * rules); a ShellCheck code (SC2086) names the `shellcheck` rule. Returns how
+ * many were stored in out (at most max). */
 uint32_t dw_rules_named(const char *name, const dw_rule **out, uint32_t max);
 /* The rule's documentation page (docs/rules/<slug>.md), or NULL. */
 const char *dw_rule_doc(const char *slug);
 /* True when `alias` is among the rule's aliases. */
 bool dw_rule_has_alias(const dw_rule *r, const char *alias, size_t len);
+/* The number of a ShellCheck code written `SC` + 4 digits (any case), else 0. */
+uint32_t dw_sc_code(const char *name, size_t len);
 
 /* ---- configuration ---- */
 typedef enum {
@@ -353,6 +358,10 @@ typedef struct {
     const struct dw_yaml_node *options; /* the {options} of [level, {options}], or NULL */
 } dw_rule_setting;
 
+/* A setting of one ShellCheck code, i.e. of the `shellcheck` rule restricted
+ * to the findings carrying that code (SC2086 -> 2086). */
+typedef struct { uint32_t code; dw_severity severity; /* DW_SEV_OFF = disabled */ } dw_code_setting;
+
 typedef struct dw_config {
     dw_arena arena;
     const char *path;             /* the file it came from, NULL for defaults */
@@ -374,13 +383,19 @@ typedef struct dw_config {
     dw_rule_setting *compose_rules; uint32_t ncompose_rules; /* dclint `rules` */
     const char **compose_exclude; uint32_t ncompose_exclude; /* dclint `exclude`: Compose files only */
     const char *compose_exclude_base;
+    /* --severity / rules: / hadolint overrides set this rule's level (per rule
+     * index); the shellcheck rule keeps ShellCheck's own levels otherwise */
+    bool *severity_set;
+    dw_code_setting *sc_codes; uint32_t nsc_codes; /* SCxxxx named in --disable, ignored:, ... */
 } dw_config;
 
 /* A configuration with every rule at its default. */
 dw_config *dw_config_new(void);
 void dw_config_free(dw_config *c);
 /* Sets the severity of the rules addressed by `name` (slug or alias);
- * DW_SEV_OFF disables. Returns the number of rules changed (0 = unknown name). */
+ * DW_SEV_OFF disables. A ShellCheck code (SC2086) addresses the `shellcheck`
+ * rule restricted to that code. Returns the number of rules changed
+ * (0 = unknown name). */
 uint32_t dw_config_set(dw_config *c, const char *name, dw_severity sev);
 /* Turns on the rules addressed by `name` at their own severity. */
 uint32_t dw_config_enable(dw_config *c, const char *name);

@@ -10,13 +10,19 @@
  *  - `catches` passes when a diagnostic has RULE as its rule or an alias,
  *    `not` when none does; the `count` column is not asserted;
  *  - `*` rows (no --enable) pass when no diagnostic carries a DL alias;
- *  - `SC*` rows are skipped: they need --shellcheck;
+ *  - `SC*` rows run `dockwright check --format json --shellcheck Dockerfile`
+ *    when shellcheck is installed (else they are skipped with a notice):
+ *    `catches` passes when some finding carries an SCxxxx alias, `not`
+ *    when none does;
  *  - rows whose DL code is no rule of ours yet are skipped;
  *  - rows listed in tests/KNOWN-GAPS.md as "cases.tsv line N" are
  *    deliberate deviations: skipped, and noted when they start agreeing.
  *
  * After the rows, the failures are summed up per code, with how many of
- * them need a config file, to help debugging. */
+ * them need a config file, to help debugging. Then the ShellCheck pass's
+ * own checks (sc_checks): SC codes disabled from .hadolint.yaml and
+ * .dockwright.yaml, `shellcheck: true`, one process per Dockerfile and none
+ * by default, a missing binary, a hung one and one printing garbage. */
 #include "runner.h"
 
 #include <jansson.h>
@@ -109,6 +115,208 @@ static void count_failure(code_count *v, int *n, const char *code, bool needs_co
     v[i].config += needs_config;
 }
 
+/* ---- ShellCheck (the SC parts) ---- */
+
+/* True when a `shellcheck` program is on PATH (as dockwright looks for it). */
+static bool have_shellcheck(void)
+{
+    const char *path = getenv("PATH");
+    if (!path) return false;
+    char *copy = strdup(path), *save = NULL;
+    bool found = false;
+    for (char *d = strtok_r(copy, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
+        char p[4096];
+        snprintf(p, sizeof p, "%s/shellcheck", d);
+        found = access(p, X_OK) == 0;
+    }
+    free(copy);
+    return found;
+}
+
+/* True when diagnostic `d` carries a ShellCheck code (SCxxxx alias). */
+static bool diag_is_sc(json_t *d, const char *only)
+{
+    size_t i;
+    json_t *a;
+    json_array_foreach(json_object_get(d, "aliases"), i, a) {
+        const char *s = json_string_value(a);
+        if (s && s[0] == 'S' && s[1] == 'C' && s[2] >= '0' && s[2] <= '9' && (!only || !strcmp(s, only))) return true;
+    }
+    return false;
+}
+
+/* Runs dockwright in `dir` with argv (after the binary); returns the
+ * number of findings with ShellCheck code `code` (NULL: any SC code), or -1
+ * when the output is not JSON. *err gets stderr when err is not NULL. */
+static int sc_count(const char *dir, char **args, const char *code, int *rc, char **err)
+{
+    char *argv[16] = {(char *)dw_binary()};
+    int ac = 1;
+    while (args[ac - 1] && ac < 15) { argv[ac] = args[ac - 1]; ac++; }
+    argv[ac] = NULL;
+    char *out = NULL, *e = NULL;
+    *rc = run_capture(dir, argv, &out, NULL, &e, NULL);
+    json_error_t je;
+    json_t *j = out ? json_loads(out, 0, &je) : NULL;
+    int n = j ? 0 : -1;
+    size_t i;
+    json_t *d;
+    if (j) json_array_foreach(json_object_get(j, "diagnostics"), i, d) n += diag_is_sc(d, code);
+    json_decref(j);
+    free(out);
+    if (err) *err = e;
+    else free(e);
+    return n;
+}
+
+static void put_file(const char *dir, const char *name, const char *text, int mode)
+{
+    char p[1024];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    write_file(p, text, strlen(text));
+    if (mode) chmod(p, (mode_t)mode);
+}
+
+static void rm_file(const char *dir, const char *name)
+{
+    char p[1024];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    unlink(p);
+}
+
+/* Sets an environment variable for the next runs; returns the old value
+ * (malloc'd) for restore_env. */
+static char *swap_env(const char *name, const char *value)
+{
+    const char *old = getenv(name);
+    char *saved = old ? strdup(old) : NULL;
+    if (value) setenv(name, value, 1);
+    else unsetenv(name);
+    return saved;
+}
+
+static void restore_env(const char *name, char *saved)
+{
+    if (saved) setenv(name, saved, 1);
+    else unsetenv(name);
+    free(saved);
+}
+
+/* The ShellCheck pass beyond the corpus rows, in a fresh folder `dir`. */
+static void sc_checks(suite *s, const char *dir, bool have)
+{
+    put_file(dir, "Dockerfile", "FROM debian:12\nRUN echo $foo\nRUN echo $bar\n", 0);
+    int rc, n;
+    char *err = NULL;
+    if (have) {
+        /* hadolint's `ignored:` names SC codes */
+        put_file(dir, ".hadolint.yaml", "ignored: [SC2086]\n", 0);
+        char *a1[] = {"check", "--format", "json", "--shellcheck", "Dockerfile", NULL};
+        int n86 = sc_count(dir, a1, "SC2086", &rc, NULL), n154 = sc_count(dir, a1, "SC2154", &rc, NULL);
+        if (n86 == 0 && n154 == 2) suite_pass(s);
+        else suite_fail(s, "sc .hadolint.yaml ignored: [SC2086]", "SC2086 %d (want 0), SC2154 %d (want 2)", n86, n154);
+        rm_file(dir, ".hadolint.yaml");
+        /* ours: `shellcheck: true` turns it on, `rules:` takes codes */
+        put_file(dir, ".dockwright.yaml", "shellcheck: true\nrules:\n  SC2154: off\n", 0);
+        char *a2[] = {"check", "--format", "json", "Dockerfile", NULL};
+        n86 = sc_count(dir, a2, "SC2086", &rc, NULL);
+        n154 = sc_count(dir, a2, "SC2154", &rc, NULL);
+        if (n86 == 2 && n154 == 0) suite_pass(s);
+        else suite_fail(s, "sc .dockwright.yaml shellcheck: true + SC2154: off", "SC2086 %d (want 2), SC2154 %d (want 0)", n86, n154);
+        /* --severity takes a code; the others keep ShellCheck's level */
+        char *a3[] = {"check", "--format", "json", "--no-config", "--shellcheck", "--severity", "SC2086=error", "-t", "error", "Dockerfile", NULL};
+        n = sc_count(dir, a3, NULL, &rc, NULL);
+        if (rc == 1 && n == 4) suite_pass(s);
+        else suite_fail(s, "sc --severity SC2086=error", "exit %d (want 1), %d SC findings (want 4)", rc, n);
+        rm_file(dir, ".dockwright.yaml");
+    } else {
+        suite_skip(s, 3, "ShellCheck config checks: shellcheck is not installed");
+    }
+
+    /* a fake shellcheck, to see when and how often it runs: it appends a
+     * line to $DW_SC_LOG and answers with no findings (or misbehaves) */
+    char bindir[512], log[600];
+    snprintf(bindir, sizeof bindir, "%s/bin", dir);
+    snprintf(log, sizeof log, "%s/calls.log", dir);
+    mkdir(bindir, 0700);
+    put_file(bindir, "shellcheck",
+             "#!/bin/sh\n"
+             "echo \"$*\" >> \"$DW_SC_LOG\"\n"
+             "case \"$DW_SC_MODE\" in\n"
+             "  hang) exec sleep 30 ;;\n"
+             "  garbage) echo 'no JSON here'; echo 'it broke' >&2; exit 1 ;;\n"
+             "esac\n"
+             "echo '{\"comments\":[]}'\n",
+             0700);
+    /* the fake comes first; the rest of PATH still gives it `sleep` */
+    char fakepath[8192];
+    snprintf(fakepath, sizeof fakepath, "%s:%s:/usr/bin:/bin", bindir, getenv("PATH") ? getenv("PATH") : "");
+    char *old_path = swap_env("PATH", fakepath);
+    char *old_log = swap_env("DW_SC_LOG", log);
+    char *old_mode = swap_env("DW_SC_MODE", NULL);
+    char *old_to = swap_env("DW_SHELLCHECK_TIMEOUT", NULL);
+    size_t loglen = 0;
+    char *calls;
+
+    /* off by default: no process at all */
+    unlink(log);
+    char *a4[] = {"check", "--format", "json", "--no-config", "Dockerfile", NULL};
+    n = sc_count(dir, a4, NULL, &rc, NULL);
+    calls = slurp(log, &loglen);
+    if (!calls && rc == 0 && n == 0) suite_pass(s);
+    else suite_fail(s, "sc off by default", "shellcheck ran (%s) or exit %d", calls ? calls : "no", rc);
+    free(calls);
+
+    /* --shellcheck: one process for the file's two RUNs, no shell, our own
+     * file names only */
+    unlink(log);
+    char *a5[] = {"check", "--format", "json", "--no-config", "--shellcheck", "Dockerfile", NULL};
+    n = sc_count(dir, a5, NULL, &rc, NULL);
+    calls = slurp(log, &loglen);
+    int lines = 0;
+    for (size_t i = 0; calls && i < loglen; i++) lines += calls[i] == '\n';
+    if (rc == 0 && lines == 1 && strstr(calls, "--format=json1") && strstr(calls, "0.sh") && strstr(calls, "1.sh"))
+        suite_pass(s);
+    else suite_fail(s, "sc one process per Dockerfile", "exit %d, calls: %s", rc, calls ? calls : "none");
+    free(calls);
+
+    /* a hung shellcheck is stopped at the timeout */
+    setenv("DW_SC_MODE", "hang", 1);
+    setenv("DW_SHELLCHECK_TIMEOUT", "0.5", 1);
+    n = sc_count(dir, a5, NULL, &rc, &err);
+    if (rc == 0 && n == 0 && err && strstr(err, "timed out")) suite_pass(s);
+    else suite_fail(s, "sc timeout", "exit %d, stderr: %s", rc, err ? err : "");
+    free(err);
+
+    /* garbage instead of JSON: said on stderr, no findings, no failure */
+    setenv("DW_SC_MODE", "garbage", 1);
+    n = sc_count(dir, a5, NULL, &rc, &err);
+    if (rc == 0 && n == 0 && err && strstr(err, "shellcheck failed (exit 1): it broke")) suite_pass(s);
+    else suite_fail(s, "sc garbage output", "exit %d, stderr: %s", rc, err ? err : "");
+    free(err);
+
+    /* not installed: skipped, said once on stderr, exit status unchanged */
+    rm_file(bindir, "shellcheck");
+    setenv("PATH", bindir, 1);
+    put_file(dir, "Dockerfile.two", "FROM debian:12\nRUN echo $foo\n", 0);
+    char *a6[] = {"check", "--format", "json", "--no-config", "--shellcheck", "-j", "2", "Dockerfile", "Dockerfile.two", NULL};
+    n = sc_count(dir, a6, NULL, &rc, &err);
+    const char *note = "shellcheck is not installed";
+    const char *first = err ? strstr(err, note) : NULL;
+    if (rc == 0 && n == 0 && first && !strstr(first + 1, note)) suite_pass(s);
+    else suite_fail(s, "sc missing binary", "exit %d, %d findings, stderr: %s", rc, n, err ? err : "");
+    free(err);
+
+    restore_env("PATH", old_path);
+    restore_env("DW_SC_LOG", old_log);
+    restore_env("DW_SC_MODE", old_mode);
+    restore_env("DW_SHELLCHECK_TIMEOUT", old_to);
+    unlink(log);
+    rmdir(bindir);
+    rm_file(dir, "Dockerfile.two");
+    rm_file(dir, "Dockerfile");
+}
+
 /* The environment a user's own config could come from, cleared while the
  * suite runs so only the row's .hadolint.yaml is read. */
 static const char *const hermetic_vars[] = {"HOME", "XDG_CONFIG_HOME"};
@@ -149,6 +357,7 @@ void suite_hadolint_rules(void)
         setenv(hermetic_vars[k], home, 1);
     }
 
+    bool have_sc = have_shellcheck();
     code_count fails[128];
     int nfails = 0, sc_skipped = 0, unknown_skipped = 0, gaps_skipped = 0, config_failed = 0;
     char unknown_codes[512] = "";
@@ -172,9 +381,10 @@ void suite_hadolint_rules(void)
         const char *code = col[0], *expect = col[1], *cfg = col[5];
         bool catches = !strcmp(expect, "catches");
         bool needs_config = strcmp(cfg, "{}") != 0;
-        if (!strncmp(code, "SC", 2)) { sc_skipped++; continue; }
+        bool sc = !strncmp(code, "SC", 2);
+        if (sc && !have_sc) { sc_skipped++; continue; }
         bool any = !strcmp(code, "*");
-        if (!any) {
+        if (!any && !sc) {
             const dw_rule *r[8];
             if (!dw_rules_named(code, r, 8)) {
                 if (!strstr(unknown_codes, code) && strlen(unknown_codes) + strlen(code) + 2 < sizeof unknown_codes) {
@@ -197,6 +407,7 @@ void suite_hadolint_rules(void)
         if (!needs_config) unlink(config);
         char *argv[] = {(char *)dw_binary(), "check", "--format", "json", "--enable", (char *)code, "Dockerfile", NULL};
         if (any) { argv[4] = "Dockerfile"; argv[5] = NULL; }
+        if (sc) { argv[4] = "--shellcheck"; argv[5] = "Dockerfile"; argv[6] = NULL; }
         char *out = NULL, *err = NULL;
         int rc = run_capture(dir, argv, &out, NULL, &err, NULL);
         json_error_t je;
@@ -217,7 +428,7 @@ void suite_hadolint_rules(void)
         bool found = false;
         size_t i;
         json_t *d;
-        json_array_foreach(json_object_get(j, "diagnostics"), i, d) found |= diag_is(d, code);
+        json_array_foreach(json_object_get(j, "diagnostics"), i, d) found |= sc ? diag_is_sc(d, NULL) : diag_is(d, code);
         bool ok = found == catches;
         if (gap[lineno]) {
             gaps_skipped++;
@@ -237,9 +448,7 @@ void suite_hadolint_rules(void)
         free(text);
     }
     if (sc_skipped) {
-        char why[64];
-        snprintf(why, sizeof why, "ShellCheck rows (need --shellcheck)");
-        suite_skip(&s, sc_skipped, why);
+        suite_skip(&s, sc_skipped, "ShellCheck rows: shellcheck is not installed (apt-get install shellcheck)");
     }
     if (unknown_skipped) {
         char why[600];
@@ -252,6 +461,9 @@ void suite_hadolint_rules(void)
         for (int k = 0; k < nfails; k++) printf(" %s %d (%d)", fails[k].code, fails[k].failed, fails[k].config);
         printf("\n  [hadolint-rules] %d of the %d failures need .hadolint.yaml to be read\n", config_failed, s.failed);
     }
+
+    unlink(config);
+    sc_checks(&s, dir, have_sc);
 
     for (int k = 0; k < 2; k++) {
         if (saved[k]) setenv(hermetic_vars[k], saved[k], 1);

@@ -56,6 +56,15 @@ static void mk_stages(dw_buf *b)
     }
 }
 
+/* each stage built FROM the previous one, each adding variables: the
+ * environment must be shared down the chain, not copied (that was cubic) */
+static void mk_stage_chain_env(dw_buf *b)
+{
+    dw_buf_puts(b, "FROM alpine AS s0\n");
+    for (int i = 1; i < 10000; i++)
+        dw_buf_printf(b, "FROM s%d AS s%d\nENV V%d=$V%d\nARG A%d=x\n", i - 1, i, i, i - 1, i);
+}
+
 static void mk_empty(dw_buf *b) { (void)b; }
 
 static void mk_deep_json(dw_buf *b)
@@ -100,6 +109,7 @@ static const patho cases[] = {
     {"NUL bytes", mk_nul, NULL, 3},
     {"invalid UTF-8", mk_invalid_utf8, NULL, 5},
     {"10k stages", mk_stages, NULL, 19999},
+    {"10k-stage chain with ENV and ARG", mk_stage_chain_env, NULL, 29998},
     {"empty file", mk_empty, "empty", 0},
     {"60k nested brackets", mk_deep_json, NULL, 2},
     {"5k heredocs on one line", mk_many_heredocs, NULL, 2},

@@ -25,6 +25,22 @@ static const char *const shared_aliases[] = {"MultipleInstructionsDisallowed"};
 /* Rules reported by the parser or the engine itself rather than a check. */
 static bool engine_rule(const dw_rule *r) { return r->check == NULL; }
 
+/* The shellcheck rule needs the shellcheck program: without it its page's
+ * examples and the sc-* cases are skipped with a notice. */
+static bool have_shellcheck(void)
+{
+    const char *path = getenv("PATH");
+    char *copy = strdup(path ? path : ""), *save = NULL;
+    bool found = false;
+    for (char *d = strtok_r(copy, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
+        char p[4096];
+        snprintf(p, sizeof p, "%s/shellcheck", d);
+        found = access(p, X_OK) == 0;
+    }
+    free(copy);
+    return found;
+}
+
 static char *doc_path(const char *slug)
 {
     static char p[512];
@@ -150,6 +166,10 @@ void suite_rules_docs(void)
     const dw_rule *r = dw_rules(&n);
     for (uint32_t i = 0; i < n; i++) {
         if (engine_rule(&r[i])) continue;
+        if (!strcmp(r[i].slug, "shellcheck") && !have_shellcheck()) {
+            suite_skip(&s, 2, "the shellcheck page's examples: shellcheck is not installed");
+            continue;
+        }
         char *doc = slurp(doc_path(r[i].slug), NULL);
         if (!doc) { suite_skip(&s, 2, NULL); continue; }
         const char *sections[2] = {"Bad", "Good"};
@@ -199,8 +219,11 @@ void suite_cases_check(void)
     const char *dir = "tests/cases/check";
     char **names = NULL;
     int n = list_sorted(dir, &names);
+    bool have_sc = have_shellcheck();
+    int sc_skipped = 0;
     for (int i = 0; i < n; i++) {
         char cdir[600], p[700];
+        if (!strncmp(names[i], "sc-", 3) && !have_sc) { sc_skipped++; continue; }
         snprintf(cdir, sizeof cdir, "%s/%s", dir, names[i]);
         char *argv[40] = {(char *)dw_binary(), "check", "--no-config"};
         int ac = 3;
@@ -227,6 +250,7 @@ void suite_cases_check(void)
         free(err);
         free(args);
     }
+    suite_skip(&s, sc_skipped, "sc-* cases: shellcheck is not installed");
     for (int i = 0; i < n; i++) free(names[i]);
     free(names);
     suite_end(&s);

@@ -29,6 +29,7 @@ static const char check_usage[] =
     "  --trusted-registry REG   only allow images from REG (repeatable)\n"
     "  --require-label L:TYPE   require label L of TYPE (text, url, semver, hash, rfc3339, spdx, email)\n"
     "  --strict-labels          only the required labels may be set (label-superfluous)\n"
+    "  --shellcheck             also run ShellCheck (when installed) on every RUN script\n"
     "  --config FILE            use this config file;  --no-config: use none\n"
     "build:\n"
     "  --build-arg NAME=VALUE   an ARG value, as docker build takes it\n"
@@ -129,7 +130,7 @@ int cmd_check(int argc, char **argv)
     uint32_t nbargs = 0;
     const char *format = NULL, *color = "auto", *threshold = NULL, *target = NULL, *stdin_name = NULL;
     const char *config_path = NULL;
-    bool no_fail = false, no_config = false, no_ignore = false, strict_labels = false;
+    bool no_fail = false, no_config = false, no_ignore = false, strict_labels = false, shellcheck = false;
     long jobs = sysconf(_SC_NPROCESSORS_ONLN);
     int rc = 0;
 
@@ -142,6 +143,7 @@ int cmd_check(int argc, char **argv)
         else if (!strcmp(a, "--no-config")) no_config = true;
         else if (!strcmp(a, "--no-ignore")) no_ignore = true;
         else if (!strcmp(a, "--strict-labels")) strict_labels = true;
+        else if (!strcmp(a, "--shellcheck")) shellcheck = true;
         else if (!strcmp(a, "--no-color")) color = "never";
         else if ((m = cli_opt(argc, argv, &i, "--format", NULL, &val))) format = val;
         else if ((m = cli_opt(argc, argv, &i, "--color", NULL, &val))) color = val;
@@ -188,6 +190,11 @@ int cmd_check(int argc, char **argv)
         }
     }
     if (no_fail) cfg->no_fail = true;
+    /* before --disable, so that `--shellcheck --disable shellcheck` is off */
+    if (shellcheck) {
+        cfg->shellcheck = true;
+        dw_config_enable(cfg, "shellcheck");
+    }
     for (uint32_t i = 0; i < enables.n; i++)
         if (!dw_config_enable(cfg, enables.v[i])) { rc = cli_usage_error("check", "unknown rule '%s'", enables.v[i]); goto done; }
     for (uint32_t i = 0; i < disables.n; i++)

@@ -165,36 +165,65 @@ int dw_heredocs_from_line(dw_arena *a, dw_str line, dw_heredoc **out, uint32_t *
 /* ProcessWords (raw quotes and escapes, no variables) of a line with no
  * quote, escape, '$' or non-ASCII byte: each word is a verbatim piece of the
  * line, split at ASCII white space, "<<" taking the blanks (space, tab, CR)
- * after it along. Returns false, splitting nothing, for any other line. */
-static bool split_plain(dw_str line, dw_str_vec *out)
+ * after it along.
+ *
+ * Only words holding "<<" can start a heredoc, and in such a line each
+ * word is found in the line where it is (heredocsFromLine's search from the
+ * end of the previous word finds nothing earlier: only white space lies
+ * between), so the heredocs are read as the line is split. The one case
+ * that needs the general code, a bare "<<" glued to the next word, and any
+ * line that is not plain, make this return 1 having done nothing. */
+static int plain_heredocs(dw_parser *p, dw_str line, const char **err)
 {
-    for (size_t i = 0; i < line.len; i++)
-        if (lex_special((unsigned char)line.ptr[i])) return false;
-    out->n = 0;
+    const char *s = line.ptr;
     size_t i = 0, n = line.len;
+    for (size_t k = 0; k < n; k++)
+        if (lex_special((unsigned char)s[k])) return 1;
+    p->heredocs.n = 0;
     while (i < n) {
-        while (i < n && ascii_space(line.ptr[i])) i++;
+        while (i < n && ascii_space(s[i])) i++;
         if (i >= n) break;
         size_t st = i;
-        while (i < n && !ascii_space(line.ptr[i])) {
-            if (line.ptr[i] == '<' && i + 1 < n && line.ptr[i + 1] == '<') {
+        bool marker = false;
+        while (i < n && !ascii_space(s[i])) {
+            if (s[i] == '<' && i + 1 < n && s[i + 1] == '<') {
+                marker = true;
                 i += 2;
-                while (i < n && (line.ptr[i] == ' ' || line.ptr[i] == '\t' || line.ptr[i] == '\r')) i++;
+                while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r')) i++;
             } else {
                 i++;
             }
         }
-        DW_SVEC_PUSH(*out, dw_str_make(line.ptr + st, i - st));
+        if (!marker) continue;
+        dw_str w = dw_str_make(s + st, i - st);
+        if (bare_marker(w)) {
+            size_t k = i;
+            while (k < n && ascii_space(s[k])) k++;
+            if (k < n) { /* glued to the next word */
+                p->heredocs.n = 0;
+                return 1;
+            }
+        }
+        dw_heredoc_word hw;
+        if (dw_heredoc_parse_word(p->a, w, &hw, err) < 0) return -1;
+        if (!hw.ok) continue;
+        dw_heredoc h;
+        memset(&h, 0, sizeof h);
+        h.name = hw.name;
+        h.fd = hw.fd;
+        h.expand = hw.expand;
+        h.chomp = hw.chomp;
+        h.word_span.start = (uint32_t)st;
+        h.word_span.end = (uint32_t)i;
+        DW_SVEC_PUSH(p->heredocs, h);
     }
-    return true;
+    return 0;
 }
 
 int dw_heredocs_from_line_p(dw_parser *p, dw_str line, dw_heredoc **out, uint32_t *n, const char **err)
 {
-    if (!split_plain(line, &p->fields)) return dw_heredocs_from_line(p->a, line, out, n, NULL, err);
-    p->heredocs.n = 0;
-    int rc = heredocs_from_words(p->a, line, p->fields.v, p->fields.n, &p->heredocs, err);
-    p->fields.n = 0;
+    int rc = plain_heredocs(p, line, err);
+    if (rc > 0) return dw_heredocs_from_line(p->a, line, out, n, NULL, err);
     if (rc < 0) { p->heredocs.n = 0; return -1; }
     DW_SVEC_TAKE(p->a, p->heredocs, *out, *n);
     return 0;

@@ -201,6 +201,14 @@ static uint32_t parse_words(dw_parser *p, dw_str rest, pword **out)
         bool blank_ok = false, clean = true;
         size_t dropped = 0; /* a trailing escape character is not part of the word */
         while (pos < n) {
+            /* skip the run of ASCII bytes that only extend the word */
+            while (pos < n) {
+                unsigned char c = (unsigned char)s[pos];
+                if (c >= 0x80 || c == (unsigned char)esc || c == '\'' || c == '"') break;
+                if (!quote && (c == ' ' || (c >= '\t' && c <= '\r'))) break;
+                pos++;
+            }
+            if (pos >= n) break;
             int width = 1;
             uint32_t cp = (unsigned char)s[pos];
             if (cp >= 0x80) {
@@ -320,10 +328,14 @@ static void name_or_name_val(dw_parser *p, dw_instr *in, dw_str rest)
         dw_kv *kv = &in->kvs[i];
         if (eq) {
             size_t k = (size_t)(eq - t.ptr);
+            /* where the '=' is in the file: k bytes in, unless invalid UTF-8
+             * before it was re-encoded (3 bytes each) in the text */
+            const char *feq = memchr(words[i].at, '=', words[i].srclen);
+            size_t fk = feq ? (size_t)(feq - words[i].at) : k;
             kv->has_eq = true;
-            kv->key = word_at(in, dw_str_make(t.ptr, k), words[i].at, k);
-            kv->value = word_at(in, dw_str_make(eq + 1, t.len - k - 1), eq + 1 - t.ptr + words[i].at,
-                                words[i].srclen - k - 1);
+            kv->key = word_at(in, dw_str_make(t.ptr, k), words[i].at, fk);
+            kv->value = word_at(in, dw_str_make(eq + 1, t.len - k - 1), words[i].at + fk + 1,
+                                words[i].srclen - fk - 1);
         } else {
             kv->key = in->args[i];
         }

@@ -103,10 +103,13 @@ void dw_imageref_parse(dw_arena *a, dw_str s, dw_imageref *r)
     if (!r->explicit_registry) {
         r->registry = dw_str_c("docker.io");
         if (!dw_str_chr(path, '/')) {
-            char *p = dw_arena_alloc_align(a, 8 + path.len + 1, 1);
+            /* "library/" + path, up to a NUL in it as a C string would be */
+            const char *nul = path.len ? memchr(path.ptr, 0, path.len) : NULL;
+            size_t n = nul ? (size_t)(nul - path.ptr) : path.len;
+            char *p = dw_arena_alloc_align(a, 8 + n + 1, 1);
             memcpy(p, "library/", 8);
-            if (path.len) memcpy(p + 8, path.ptr, path.len);
-            r->repository = dw_str_c(p);
+            if (n) memcpy(p + 8, path.ptr, n);
+            r->repository = dw_str_make(p, 8 + n);
         } else {
             r->repository = path;
         }
@@ -146,7 +149,7 @@ static void set_expanded(dw_parser *p, dw_word *w, const dw_env *env)
  * is read from the stage. The table is scratch (malloc'd), freed with the
  * stager. */
 typedef struct { uint32_t index1, hash; } name_slot;
-typedef struct { name_slot *slots; uint32_t mask, count; } name_table;
+typedef struct { name_slot *slots; uint32_t mask, count; dw_mapbuf map; } name_table;
 
 static uint64_t hash_lower(dw_str s)
 {
@@ -159,10 +162,12 @@ static uint64_t hash_lower(dw_str s)
     return h;
 }
 
+/* The slots live in a mapping: zeroed, and faulted in at once rather than
+ * a page at a time as random probes first touch them. */
 static void names_init(name_table *t, uint32_t cap)
 {
-    t->slots = calloc(cap, sizeof *t->slots);
-    if (!t->slots) dw_oom();
+    memset(&t->map, 0, sizeof t->map);
+    t->slots = dw_mapbuf_grow(&t->map, (size_t)cap * sizeof *t->slots);
     t->mask = cap - 1;
     t->count = 0;
 }
@@ -181,7 +186,7 @@ static void names_add(name_table *t, const dw_stage *stages, dw_str name, uint32
             bigger.slots[k] = t->slots[i];
             bigger.count++;
         }
-        free(t->slots);
+        dw_mapbuf_free(&t->map);
         *t = bigger;
     }
     for (uint32_t i = h & t->mask;; i = (i + 1) & t->mask) {
@@ -223,20 +228,14 @@ static int resolve_from(const name_table *t, const dw_stage *stages, uint32_t cu
     return names_find(t, stages, v);
 }
 
-static void env_copy(dw_arena *a, dw_env *dst, const dw_env *src)
-{
-    memset(dst, 0, sizeof *dst);
-    for (uint32_t i = 0; i < src->n; i++) dw_env_set(a, dst, src->v[i].name, src->v[i].value);
-}
-
 /* The state carried from one instruction to the next: stages are built as
  * the parser goes, while each instruction is still in the cache. */
 struct dw_stager {
     const dw_parse_opts *opts;
     name_table names;
-    dw_mapbuf stage_map; /* the stages, in a growable mapping */
+    dw_mapbuf stage_map; /* the stages (see dw_mapbuf) */
     struct { dw_stage *v; uint32_t n; } stages;
-    dw_env *envs;     /* one per stage, malloc'd */
+    dw_env **envs;    /* one per stage (in the arena, so children can point at it); the array is malloc'd */
     uint32_t nenvs;
     dw_env global;
     DW_VEC(dw_kv) gargs;
@@ -265,7 +264,7 @@ void dw_stages_end(dw_parser *p)
     p->df->stages = sg->stages.v;
     p->df->nstages = sg->stages.n;
     dw_mapbuf_adopt(p->a, &sg->stage_map);
-    free(sg->names.slots);
+    dw_mapbuf_free(&sg->names.map);
     sg->names.slots = NULL;
     /* the instructions have stopped moving: point each stage at its FROM */
     for (uint32_t i = 0; i < sg->stages.n; i++) sg->stages.v[i].from = &p->df->instrs[sg->stages.v[i].first];
@@ -282,9 +281,9 @@ void dw_stages_step(dw_parser *p, uint32_t i)
     dw_arena *a = p->a;
     dw_stager *sg = p->stager;
     const dw_parse_opts *opts = sg->opts;
-    dw_env *envs = sg->envs;
+    dw_env **envs = sg->envs;
     int cur = sg->cur;
-    dw_env *env = cur >= 0 ? &envs[cur] : NULL;
+    dw_env *env = cur >= 0 ? envs[cur] : NULL;
     dw_env *global = &sg->global;
     dw_instr *in = &df->instrs[i];
     {
@@ -325,15 +324,14 @@ void dw_stages_step(dw_parser *p, uint32_t i)
                     st->platform = in->flags[f].value;
                     st->platform_expanded = expand(p, st->platform, global);
                 }
-            env = &envs[cur];
-            memset(env, 0, sizeof *env);
+            env = envs[cur] = DW_NEW(a, dw_env, 1);
             int bs = names_find(&sg->names, sg->stages.v, st->base_expanded);
             if (dw_str_eqc(st->base_expanded, "scratch")) {
                 st->base_kind = DW_BASE_SCRATCH;
             } else if (bs >= 0) {
                 st->base_kind = DW_BASE_STAGE;
                 st->base_stage = bs;
-                env_copy(a, env, &envs[bs]);
+                env->parent = envs[bs]; /* shared, not copied: a long chain stays linear */
             } else {
                 st->base_kind = DW_BASE_IMAGE;
                 dw_imageref_parse(a, st->base_expanded, &st->image);

@@ -304,11 +304,12 @@ void dw_env_set(dw_arena *a, dw_env *env, dw_str name, dw_str value)
  * *value when it is set. A NULL env is empty. */
 bool dw_env_get(const dw_env *env, dw_str name, dw_str *value)
 {
-    if (!env) return false;
-    for (uint32_t i = env->n; i-- > 0;) {
-        if (env_name_eq(env, env->v[i].name, name)) {
-            if (value) *value = env->v[i].value;
-            return true;
+    for (; env; env = env->parent) {
+        for (uint32_t i = env->n; i-- > 0;) {
+            if (env_name_eq(env, env->v[i].name, name)) {
+                if (value) *value = env->v[i].value;
+                return true;
+            }
         }
     }
     return false;

@@ -9,10 +9,14 @@
 
 /* An environment: later entries win over earlier ones with the same name. */
 typedef struct { dw_str name, value; } dw_env_var;
-typedef struct {
+/* An environment: its own variables, then (for a stage built FROM another
+ * stage) the parent's, looked up after its own. Sharing the parent instead
+ * of copying it keeps a chain of thousands of stages linear. */
+typedef struct dw_env {
     dw_env_var *v;
     uint32_t n, cap;
     bool fold_case; /* Windows: names compare case-insensitively */
+    const struct dw_env *parent;
 } dw_env;
 
 void dw_env_set(dw_arena *a, dw_env *env, dw_str name, dw_str value);

@@ -212,6 +212,8 @@ static json_t *result(const dw_file_result *fr, long index, const dw_diag *d, lo
     json_t *props = json_object();
     json_object_set_new(props, "severity", json_string(dw_severity_name(d->severity)));
     if (d->help) json_object_set_new(props, "help", dw_json_text(d->help, strlen(d->help)));
+    /* a finding's own code (ShellCheck's SC2086) is not its rule's: say it here */
+    if (d->code) json_object_set_new(props, "aliases", json_pack("[s]", d->code));
     json_object_set_new(o, "properties", props);
     return o;
 }

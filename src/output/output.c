@@ -37,8 +37,10 @@ void dw_output(FILE *out, dw_format fmt, const dw_results *r)
 
 uint32_t dw_out_aliases(const dw_diag *d, dw_str *out, uint32_t max)
 {
-    if (!d->meta || !d->meta->aliases[0]) return 0;
     uint32_t n = 0;
+    /* the finding's own code first (SC2086 of a shellcheck finding) */
+    if (d->code && max) out[n++] = dw_str_c(d->code);
+    if (!d->meta || !d->meta->aliases[0]) return n;
     const char *p = d->meta->aliases;
     while (*p && n < max) {
         const char *e = strchr(p, ',');

@@ -16,8 +16,8 @@ void dw_out_junit(FILE *out, const dw_results *r);
 void dw_out_sonarqube(FILE *out, const dw_results *r);
 void dw_out_hadolint(FILE *out, const dw_results *r);
 
-/* The aliases of a diagnostic's rule as a list (split on commas), for
- * writers; returns the count, at most max. */
+/* The aliases of a diagnostic: its own code (d->code) when it has one, then
+ * its rule's (split on commas), for writers; returns the count, at most max. */
 uint32_t dw_out_aliases(const dw_diag *d, dw_str *out, uint32_t max);
 
 /* The rule descriptor of a diagnostic: its meta, else looked up by slug

@@ -14,6 +14,7 @@ dw_config *dw_config_new(void)
     const dw_rule *r = dw_rules(&n);
     c->severity = DW_NEW(&c->arena, dw_severity, n);
     c->enabled_explicitly = DW_NEW(&c->arena, bool, n);
+    c->severity_set = DW_NEW(&c->arena, bool, n);
     for (uint32_t i = 0; i < n; i++)
         c->severity[i] = r[i].default_off || r[i].experimental ? DW_SEV_OFF : r[i].severity;
     c->failure_threshold = DW_SEV_WARNING;
@@ -27,19 +28,47 @@ void dw_config_free(dw_config *c)
     dw_arena_free(&a);
 }
 
+/* Records the setting of ShellCheck code `code` (the last one wins). It
+ * never turns ShellCheck on: --shellcheck does. */
+static uint32_t set_sc_code(dw_config *c, uint32_t code, dw_severity sev)
+{
+    for (uint32_t i = 0; i < c->nsc_codes; i++)
+        if (c->sc_codes[i].code == code) {
+            c->sc_codes[i].severity = sev;
+            return 1;
+        }
+    dw_code_setting *v = DW_NEW(&c->arena, dw_code_setting, c->nsc_codes + 1);
+    if (c->nsc_codes) memcpy(v, c->sc_codes, sizeof *v * c->nsc_codes);
+    v[c->nsc_codes].code = code;
+    v[c->nsc_codes].severity = sev;
+    c->sc_codes = v;
+    c->nsc_codes++;
+    return 1;
+}
+
 uint32_t dw_config_set(dw_config *c, const char *name, dw_severity sev)
 {
+    uint32_t code = dw_sc_code(name, strlen(name));
+    if (code) return set_sc_code(c, code, sev);
     const dw_rule *found[64];
     uint32_t n = dw_rules_named(name, found, 64);
     for (uint32_t i = 0; i < n; i++) {
         c->severity[found[i]->index] = sev;
         c->enabled_explicitly[found[i]->index] = sev != DW_SEV_OFF;
+        c->severity_set[found[i]->index] = sev != DW_SEV_OFF;
     }
     return n;
 }
 
 uint32_t dw_config_enable(dw_config *c, const char *name)
 {
+    /* enabling a code undoes its disabling; its level is ShellCheck's again */
+    uint32_t code = dw_sc_code(name, strlen(name));
+    if (code) {
+        for (uint32_t i = 0; i < c->nsc_codes; i++)
+            if (c->sc_codes[i].code == code) { c->sc_codes[i] = c->sc_codes[--c->nsc_codes]; break; }
+        return 1;
+    }
     const dw_rule *found[64];
     uint32_t n = dw_rules_named(name, found, 64);
     for (uint32_t i = 0; i < n; i++) {

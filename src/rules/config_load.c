@@ -371,6 +371,8 @@ static void apply_ours(dw_config *c, dw_config_file *f, const dw_yaml_node *root
             c->exclude_base = f->abs_dir;
         } else if (!strcmp(key, "shellcheck")) {
             our_bool(c, f, p, &c->shellcheck);
+            /* the switch is the shellcheck rule (off by default) */
+            if (c->shellcheck) dw_config_enable(c, "shellcheck");
         } else if (!strcmp(key, "disable-ignore-pragma")) {
             our_bool(c, f, p, &c->disable_ignore_pragma);
         } else if (!strcmp(key, "no-fail")) {

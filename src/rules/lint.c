@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "../dockerfile/df_directives.h"
+#include "../shell/sh_cmd.h"
 
 typedef enum { P_NEXT_LINE, P_BLOCK, P_GLOBAL, P_STAGE } pragma_kind;
 
@@ -22,6 +23,9 @@ typedef struct {
     uint32_t from, to;        /* instruction lines it covers */
     uint32_t *rules;
     uint32_t nrules;
+    uint32_t *codes;          /* ShellCheck codes named (SC2086 -> 2086): the
+                               * shellcheck rule restricted to them */
+    uint32_t ncodes;
     dw_span span;
 } pragma;
 
@@ -37,6 +41,8 @@ struct dw_lint_state {
     bool *reached;     /* per stage */
     uint32_t nrules;
     bool filewide;     /* the current report ignores per-instruction check comments */
+    sh_run **runs;     /* parsed RUN scripts, on first use */
+    bool runs_done;
 };
 
 /* ---- check options ---- */
@@ -68,6 +74,7 @@ static void mark_names(dw_arena *a, bool **set, uint32_t nrules, dw_str list, bo
         i++;
         if (!name.len) continue;
         if (dw_str_eqc(name, "all")) { *all = true; continue; }
+        if (dw_sc_code(name.ptr, name.len)) continue; /* not BuildKit's: never skips all of shellcheck */
         char *cname = dw_str_cstr(a, name);
         const dw_rule *found[64];
         uint32_t n = dw_rules_named(cname, found, 64);
@@ -141,6 +148,7 @@ static bool instr_check_opts(dw_lint *ctx, const dw_instr *in, check_opts *o)
 static bool parse_rule_list(dw_lint *ctx, dw_str list, bool hadolint, pragma *pg)
 {
     DW_VEC(uint32_t) v = {0};
+    DW_VEC(uint32_t) codes = {0};
     size_t i = 0;
     /* the list ends at the first blank that is not around a comma, or '#' */
     while (i < list.len) {
@@ -156,17 +164,24 @@ static bool parse_rule_list(dw_lint *ctx, dw_str list, bool hadolint, pragma *pg
                     if (!(c == 'D' || c == 'L' || c == 'S' || c == 'C' || (c >= '0' && c <= '9'))) return false;
                 }
             }
-            char *cname = dw_str_cstr(ctx->a, name);
-            const dw_rule *found[64];
-            uint32_t n = dw_rules_named(cname, found, 64);
-            for (uint32_t k = 0; k < n; k++) DW_VEC_PUSH(ctx->a, v, found[k]->index);
+            uint32_t code = dw_sc_code(name.ptr, name.len);
+            if (code) {
+                DW_VEC_PUSH(ctx->a, codes, code);
+            } else {
+                char *cname = dw_str_cstr(ctx->a, name);
+                const dw_rule *found[64];
+                uint32_t n = dw_rules_named(cname, found, 64);
+                for (uint32_t k = 0; k < n; k++) DW_VEC_PUSH(ctx->a, v, found[k]->index);
+            }
         }
         if (i < list.len && list.ptr[i] == ',') { i++; continue; }
         break; /* a reason or a trailing comment follows */
     }
     pg->rules = v.v;
     pg->nrules = v.n;
-    return v.n > 0;
+    pg->codes = codes.v;
+    pg->ncodes = codes.n;
+    return v.n > 0 || codes.n > 0;
 }
 
 static void read_pragmas(dw_lint *ctx)
@@ -234,7 +249,8 @@ static void read_pragmas(dw_lint *ctx)
     }
 }
 
-static bool pragma_suppresses(const dw_lint *ctx, uint32_t rule, uint32_t line)
+/* `code` is the finding's ShellCheck code, 0 for other findings. */
+static bool pragma_suppresses(const dw_lint *ctx, uint32_t rule, uint32_t code, uint32_t line)
 {
     const dw_lint_state *st = ctx->state;
     if (ctx->cfg && ctx->cfg->disable_ignore_pragma) return false;
@@ -243,18 +259,32 @@ static bool pragma_suppresses(const dw_lint *ctx, uint32_t rule, uint32_t line)
         if (line < pg->from || line > pg->to) continue;
         for (uint32_t k = 0; k < pg->nrules; k++)
             if (pg->rules[k] == rule) return true;
+        for (uint32_t k = 0; code && k < pg->ncodes; k++)
+            if (pg->codes[k] == code) return true;
     }
     return false;
 }
 
 /* ---- reporting ---- */
 
-static dw_diag *report(dw_lint *ctx, const dw_instr *in, dw_span span, const char *fmt, va_list ap)
+/* The configured setting of ShellCheck code `code`, or NULL. */
+static const dw_code_setting *code_setting(const dw_lint *ctx, uint32_t code)
+{
+    for (uint32_t i = 0; code && ctx->cfg && i < ctx->cfg->nsc_codes; i++)
+        if (ctx->cfg->sc_codes[i].code == code) return &ctx->cfg->sc_codes[i];
+    return NULL;
+}
+
+/* `code` and `level` come from dw_report_code (0 and DW_SEV_OFF otherwise). */
+static dw_diag *report(dw_lint *ctx, const dw_instr *in, dw_span span, uint32_t code, dw_severity level,
+                       const char *fmt, va_list ap)
 {
     const dw_rule *r = ctx->rule;
     dw_lint_state *st = ctx->state;
     uint32_t line = in ? in->line : dw_linemap_line(&ctx->df->lines, span.start);
-    if (pragma_suppresses(ctx, r->index, line)) return NULL;
+    if (pragma_suppresses(ctx, r->index, code, line)) return NULL;
+    const dw_code_setting *cs = code_setting(ctx, code);
+    if (cs && cs->severity == DW_SEV_OFF) return NULL;
     if (in && !st->filewide) {
         check_opts o;
         if (instr_check_opts(ctx, in, &o)) {
@@ -270,9 +300,14 @@ static dw_diag *report(dw_lint *ctx, const dw_instr *in, dw_span span, const cha
     dw_severity sev = ctx->cfg ? ctx->cfg->severity[r->index] : r->severity;
     if (sev == DW_SEV_OFF) sev = r->severity; /* experimental rules enabled by a check comment */
     if (st->file.error && has_buildkit_alias(r)) sev = DW_SEV_ERROR;
+    /* a finding's own level (ShellCheck's) stands unless its code's or its
+     * rule's severity was configured */
+    if (level != DW_SEV_OFF && !(ctx->cfg && ctx->cfg->severity_set && ctx->cfg->severity_set[r->index])) sev = level;
+    if (cs) sev = cs->severity;
     char *msg = dw_arena_vprintf(ctx->a, fmt, ap);
     dw_diag *d = dw_diag_emit(ctx->a, &ctx->df->diags, r->slug, sev, span, "%s", msg);
     d->meta = r;
+    if (code) d->code = dw_arena_printf(ctx->a, "SC%04u", (unsigned)code);
     d->fix_safe = r->fix && strcmp(r->fix, "safe") == 0;
     return d;
 }
@@ -281,7 +316,17 @@ dw_diag *dw_report(dw_lint *ctx, const dw_instr *in, dw_span span, const char *f
 {
     va_list ap;
     va_start(ap, fmt);
-    dw_diag *d = report(ctx, in, span, fmt, ap);
+    dw_diag *d = report(ctx, in, span, 0, DW_SEV_OFF, fmt, ap);
+    va_end(ap);
+    return d;
+}
+
+dw_diag *dw_report_code(dw_lint *ctx, const dw_instr *in, dw_span span, uint32_t code, dw_severity level,
+                        const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    dw_diag *d = report(ctx, in, span, code, level, fmt, ap);
     va_end(ap);
     return d;
 }
@@ -291,7 +336,7 @@ dw_diag *dw_report_filewide(dw_lint *ctx, const dw_instr *in, dw_span span, cons
     va_list ap;
     va_start(ap, fmt);
     ctx->state->filewide = true;
-    dw_diag *d = report(ctx, in, span, fmt, ap);
+    dw_diag *d = report(ctx, in, span, 0, DW_SEV_OFF, fmt, ap);
     ctx->state->filewide = false;
     va_end(ap);
     return d;
@@ -337,6 +382,15 @@ void dw_diag_edit(dw_lint *ctx, dw_diag *d, dw_span span, const char *text, size
 }
 
 /* ---- helpers for checks ---- */
+
+sh_run **dw_lint_runs(dw_lint *ctx)
+{
+    if (!ctx->state->runs_done) {
+        ctx->state->runs = sh_runs_parse(ctx->a, ctx->df);
+        ctx->state->runs_done = true;
+    }
+    return ctx->state->runs;
+}
 
 const dw_stage *dw_lint_stage(const dw_lint *ctx, const dw_instr *in)
 {

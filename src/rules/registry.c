@@ -66,5 +66,22 @@ uint32_t dw_rules_named(const char *name, const dw_rule **out, uint32_t max)
     }
     for (uint32_t i = 0; i < n; i++)
         if (dw_rule_has_alias(&r[i], name, len) && found < max) out[found++] = &r[i];
+    /* SC codes are not in the table (ShellCheck has hundreds): each names the
+     * shellcheck rule, which the config and pragmas then restrict to it */
+    if (!found && dw_sc_code(name, len)) {
+        const dw_rule *sc = dw_rule_by_slug("shellcheck");
+        if (sc && max) out[found++] = sc;
+    }
     return found;
+}
+
+uint32_t dw_sc_code(const char *name, size_t len)
+{
+    if (len != 6 || (name[0] != 'S' && name[0] != 's') || (name[1] != 'C' && name[1] != 'c')) return 0;
+    uint32_t code = 0;
+    for (size_t i = 2; i < 6; i++) {
+        if (name[i] < '0' || name[i] > '9') return 0;
+        code = code * 10 + (uint32_t)(name[i] - '0');
+    }
+    return code;
 }

@@ -43,6 +43,13 @@ dw_diag *dw_report(dw_lint *ctx, const dw_instr *in, dw_span span, const char *f
 dw_diag *dw_report_filewide(dw_lint *ctx, const dw_instr *in, dw_span span, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* The same for a finding of an external checker that has its own code and
+ * level (ShellCheck: code 2086 -> alias SC2086, level info): pragmas and
+ * settings naming the code apply to it; `level` is the finding's severity
+ * unless the code's or the rule's severity was configured. */
+dw_diag *dw_report_code(dw_lint *ctx, const dw_instr *in, dw_span span, uint32_t code, dw_severity level,
+                        const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
 void dw_diag_help(dw_lint *ctx, dw_diag *d, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void dw_diag_related(dw_lint *ctx, dw_diag *d, dw_span span, const char *label);
 /* Appends one text edit to the finding's fix (safe or unsafe as the rule's
@@ -50,6 +57,12 @@ void dw_diag_related(dw_lint *ctx, dw_diag *d, dw_span span, const char *label);
 void dw_diag_edit(dw_lint *ctx, dw_diag *d, dw_span span, const char *text, size_t len);
 
 /* ---- helpers shared by checks ---- */
+
+struct sh_run;
+/* Every RUN's scripts parsed into commands (src/shell/sh_cmd.h), once per
+ * file on first use: runs[i] belongs to df->instrs[i], NULL when that
+ * instruction is not a RUN or ONBUILD RUN. */
+struct sh_run **dw_lint_runs(dw_lint *ctx);
 
 /* The stage an instruction belongs to, or NULL before the first FROM. */
 const dw_stage *dw_lint_stage(const dw_lint *ctx, const dw_instr *in);

@@ -272,22 +272,38 @@ void *dw_vec_grow(dw_arena *a, void *items, uint32_t *cap, uint32_t need, size_t
 
 /* ---- growable mappings ---- */
 
-/* Grows m to at least `need` ready bytes, doubling. A mapping grows with mremap,
- * which moves page tables instead of copying, and pages never written are
- * never faulted in, so the few per-file arrays that grow with the file
- * (instructions, line starts, stages) cost what they hold and no more. */
+/* Grows m to at least `need` ready bytes, doubling. Up to MAPBUF_HEAP_MAX
+ * it is heap memory (small files pay no system calls for it); past that
+ * it moves, once, to an anonymous mapping that grows with mremap, which
+ * moves page tables instead of copying, and whose pages are faulted in
+ * READY_CHUNK at a time as they are asked for, so the few per-file arrays
+ * that grow with the file (instructions, line starts, stages) cost what
+ * they hold and no more. New bytes are zero either way. */
+#define MAPBUF_HEAP_MAX ((size_t)64 << 10)
+
 void *dw_mapbuf_grow(dw_mapbuf *m, size_t need)
 {
     if (need <= m->ready) return m->p;
     if (need > m->cap) {
-        size_t cap = m->cap ? m->cap : (size_t)16 << 10;
+        size_t cap = m->cap ? m->cap : 1024;
         while (cap < need) {
             if (cap > SIZE_MAX / 2) dw_oom();
             cap *= 2;
         }
+        if (cap <= MAPBUF_HEAP_MAX) {
+            char *p = dw_xrealloc(m->p, cap);
+            memset(p + m->cap, 0, cap - m->cap);
+            m->p = p;
+            m->cap = m->ready = cap;
+            return p;
+        }
         void *p;
-        if (!m->p) {
+        if (!m->mapped) {
             p = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+            if (p == MAP_FAILED) dw_oom();
+            if (m->cap) memcpy(p, m->p, m->cap); /* at most MAPBUF_HEAP_MAX bytes, once */
+            free(m->p);
+            m->mapped = true;
         } else {
 #ifdef MREMAP_MAYMOVE
             p = mremap(m->p, m->cap, cap, MREMAP_MAYMOVE);
@@ -298,12 +314,13 @@ void *dw_mapbuf_grow(dw_mapbuf *m, size_t need)
                 munmap(m->p, m->cap);
             }
 #endif
+            if (p == MAP_FAILED) dw_oom();
         }
-        if (p == MAP_FAILED) dw_oom();
         m->p = p;
         m->cap = cap;
     }
-    /* fault the pages in READY_CHUNK at a time, ahead of the writes */
+    /* fault the pages in READY_CHUNK at a time, ahead of the writes; ready
+     * is a multiple of the page size here (a power of two from 64 KB) */
     size_t ready = (need + READY_CHUNK - 1) & ~(READY_CHUNK - 1);
     if (ready > m->cap) ready = m->cap;
     prefault((char *)m->p + m->ready, ready - m->ready);
@@ -311,17 +328,17 @@ void *dw_mapbuf_grow(dw_mapbuf *m, size_t need)
     return m->p;
 }
 
-/* Hands the mapping to the arena (it is unmapped with it); m is emptied. */
+/* Hands the memory to the arena (it is freed with it); m is emptied. */
 void dw_mapbuf_adopt(dw_arena *a, dw_mapbuf *m)
 {
-    dw_arena_adopt_mapping(a, m->p, m->cap);
-    m->p = NULL;
-    m->cap = m->ready = 0;
+    if (m->mapped) dw_arena_adopt_mapping(a, m->p, m->cap);
+    else if (m->p) dw_arena_adopt(a, m->p);
+    memset(m, 0, sizeof *m);
 }
 
 void dw_mapbuf_free(dw_mapbuf *m)
 {
-    if (m->p) munmap(m->p, m->cap);
-    m->p = NULL;
-    m->cap = m->ready = 0;
+    if (m->mapped) munmap(m->p, m->cap);
+    else free(m->p);
+    memset(m, 0, sizeof *m);
 }

@@ -17,7 +17,7 @@ void dw_linescan_next(dw_linescan *ls, const char *src, uint32_t len)
     size_t cap = ls->buf.ready / sizeof(uint32_t);
     uint32_t n = ls->n, i = ls->scanned;
     if (n == 0) {
-        starts = dw_mapbuf_grow(&ls->buf, sizeof(uint32_t) * 1024);
+        starts = dw_mapbuf_grow(&ls->buf, sizeof(uint32_t) * 64);
         cap = ls->buf.ready / sizeof(uint32_t);
         starts[n++] = 0;
     }

@@ -76,10 +76,11 @@ void *dw_arena_copy(dw_arena *a, const void *p, size_t n);
 /* Copies count items of `size` bytes, aligned as such items need to be. */
 void *dw_arena_copy_items(dw_arena *a, const void *p, size_t count, size_t size);
 
-/* A growable anonymous mapping for big per-file arrays: grows without
- * copying (mremap) and faults in only what is asked for, in big steps.
- * `ready` bytes are usable; dw_mapbuf_grow makes it at least `need`. */
-typedef struct { void *p; size_t cap, ready; } dw_mapbuf;
+/* Growable zeroed storage for big per-file arrays: heap memory while small,
+ * then an anonymous mapping that grows without copying (mremap) and faults
+ * in only what is asked for, in big steps. `ready` bytes are usable;
+ * dw_mapbuf_grow makes it at least `need`. */
+typedef struct { void *p; size_t cap, ready; bool mapped; } dw_mapbuf;
 void *dw_mapbuf_grow(dw_mapbuf *m, size_t need); /* returns m->p */
 void dw_mapbuf_adopt(dw_arena *a, dw_mapbuf *m); /* the arena unmaps it */
 void dw_mapbuf_free(dw_mapbuf *m);
@@ -120,6 +121,7 @@ int dw_space_at(const char *p, size_t n);
 /* The same, with the ASCII case inline: for per-byte loops. */
 static inline int dw_space_at_fast(const char *p, size_t n)
 {
+    if (n == 0) return 0;
     unsigned char c = (unsigned char)p[0];
     if (c < 0x80) return c == ' ' || (c >= '\t' && c <= '\r');
     return c == 0xC2 || c == 0xE1 || c == 0xE2 || c == 0xE3 ? dw_space_at(p, n) : 0;
