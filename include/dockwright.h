@@ -34,6 +34,9 @@ typedef struct {
     uint32_t len;
     uint32_t *starts; /* offset of the first byte of each line */
     uint32_t count;
+    /* the last position computed: a later offset on the same line counts on
+     * from there, so many findings on one long line stay linear */
+    uint32_t memo_line, memo_off, memo_col;
 } dw_linemap;
 
 typedef struct { uint32_t line, col; } dw_pos; /* col counts code points, tab = 1 */

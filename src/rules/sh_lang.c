@@ -90,7 +90,7 @@ void check_pip_pin(dw_lint *ctx)
             if (sh_cmd_has_any_flag(&c, "-c", "--constraint", NULL)) continue;
             for (uint32_t p = 1; p < c.npos; p++) {
                 const sh_word *w = c.pos[p];
-                if (ms_word_unknown(w) || pip_pinned(w->value) || sh_word_is(w, "install")) continue;
+                if (ms_arg_unknown(&c, w) || pip_pinned(w->value) || sh_word_is(w, "install")) continue;
                 dw_diag *d = dw_report(ctx, r->top, w->span, "%.*s package `%.*s` is not pinned to a version", (int)c.name.len,
                                        c.name.ptr, (int)w->value.len, w->value.ptr);
                 dw_diag_help(ctx, d, "pin it (`%.*s==<version>`), or install from a requirements or constraints file with "
@@ -267,7 +267,7 @@ void check_npm_pin(dw_lint *ctx)
             for (uint32_t p = 1; p < c->npos; p++) {
                 const sh_word *w = c->pos[p];
                 bool latest;
-                if (ms_word_unknown(w) || npm_pinned(w->value, &latest)) continue;
+                if (ms_arg_unknown(c, w) || npm_pinned(w->value, &latest)) continue;
                 dw_diag *d;
                 if (latest)
                     d = dw_report(ctx, r->top, w->span, "npm package `%.*s` asks for the latest version instead of a pinned one",
@@ -375,7 +375,7 @@ void check_gem_pin(dw_lint *ctx)
                 dw_str v = w->value;
                 const sh_word *prev = w - 1;
                 if (boolean_word(v) && prev->value.len > 1 && prev->value.ptr[0] == '-') continue;
-                if (ms_word_unknown(w) || dw_str_chr(v, ':') || ms_has_suffix(v, ".gem")) continue;
+                if (ms_arg_unknown(g, w) || dw_str_chr(v, ':') || ms_has_suffix(v, ".gem")) continue;
                 dw_diag *d = dw_report(ctx, r->top, w->span, "gem `%.*s` is installed without a version", (int)v.len, v.ptr);
                 dw_diag_help(ctx, d, "pin it: `gem install %.*s:<version>` (or `-v <version>`)", (int)v.len, v.ptr);
             }
@@ -395,10 +395,10 @@ static bool go_moving(dw_str ver)
 /* Reports package word w of a go command when it is a remote package without
  * a fixed @version. Local packages (`.`, `./x`, `/go/src/x`) and the
  * patterns all/std/cmd build what is already there. */
-static void go_check_pkg(dw_lint *ctx, const sh_run *r, const char *verb, const sh_word *w)
+static void go_check_pkg(dw_lint *ctx, const sh_run *r, const sh_cmd *c, const char *verb, const sh_word *w)
 {
     dw_str v = w->value;
-    if (ms_word_unknown(w) || !v.len || v.ptr[0] == '.' || v.ptr[0] == '/' || v.ptr[0] == '-') return;
+    if (ms_arg_unknown(c, w) || !v.len || v.ptr[0] == '.' || v.ptr[0] == '/' || v.ptr[0] == '-') return;
     if (dw_str_eqc(v, "all") || dw_str_eqc(v, "std") || dw_str_eqc(v, "cmd") || dw_str_eqc(v, "tool")) return;
     const char *at = NULL;
     for (size_t i = v.len; i > 0; i--)
@@ -425,10 +425,10 @@ void check_go_install_pin(dw_lint *ctx)
         for (const sh_cmd *c = sh_run_next(r, NULL, "go"); c; c = sh_run_next(r, c, "go")) {
             if (sh_cmd_subcommand_is(c, "run")) {
                 /* the first argument is the package; the rest are its arguments */
-                if (c->npos > 1) go_check_pkg(ctx, r, "run", c->pos[1]);
+                if (c->npos > 1) go_check_pkg(ctx, r, c, "run", c->pos[1]);
             } else if (sh_cmd_subcommand_is(c, "install") || sh_cmd_subcommand_is(c, "get")) {
                 const char *verb = sh_cmd_subcommand_is(c, "get") ? "get" : "install";
-                for (uint32_t p = 1; p < c->npos; p++) go_check_pkg(ctx, r, verb, c->pos[p]);
+                for (uint32_t p = 1; p < c->npos; p++) go_check_pkg(ctx, r, c, verb, c->pos[p]);
             }
         }
     }

@@ -37,6 +37,25 @@ bool ms_word_unknown(const sh_word *w)
     return true;
 }
 
+bool ms_arg_unknown(const sh_cmd *c, const sh_word *w)
+{
+    if (ms_word_unknown(w)) return true;
+    for (const sh_cmd *x = c->wrapper; x; x = x->wrapper) {
+        if (!sh_cmd_is(x, "xargs")) continue;
+        dw_str rep = dw_str_c("{}"); /* -i and --replace without a value */
+        const sh_flag *f = sh_cmd_flag(x, "-I");
+        if (!f) f = sh_cmd_flag(x, "--replace");
+        if (f && f->has_value && f->value.len) rep = f->value;
+        else if (!f && !sh_cmd_flag(x, "-i")) continue;
+        char buf[64];
+        if (rep.len >= sizeof buf) return true;
+        memcpy(buf, rep.ptr, rep.len);
+        buf[rep.len] = 0;
+        if (ms_contains(w->value, buf)) return true;
+    }
+    return false;
+}
+
 bool ms_insert_arg_after(dw_lint *ctx, dw_diag *d, const sh_cmd *c, const sh_word *w, const char *arg)
 {
     if (!d || !w) return false;

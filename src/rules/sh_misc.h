@@ -33,6 +33,9 @@ static inline bool ms_in_image(const bool *img, int stage) { return stage < 0 ||
 /* The word has no literal text, only expansions ($PKG, "${X}", $(cmd)):
  * its value is not known before the build, so it is not judged. */
 bool ms_word_unknown(const sh_word *w);
+/* The same for an argument of command c, which is also unknown when it holds
+ * the replace string of an `xargs -I {}` that runs c. */
+bool ms_arg_unknown(const sh_cmd *c, const sh_word *w);
 
 /* Adds an edit to `d` inserting the argument `arg` right after word `w` of
  * command `c`: " arg" in a shell script, `, "arg"` in an exec-form array.

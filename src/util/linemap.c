@@ -60,6 +60,7 @@ void dw_linescan_finish(dw_linescan *ls, dw_linemap *m, dw_arena *a, const char 
     m->count = ls->n;
     m->src = src;
     m->len = len;
+    m->memo_line = m->memo_off = m->memo_col = 0;
     dw_mapbuf_adopt(a, &ls->buf);
     ls->n = ls->scanned = 0;
 }
@@ -86,7 +87,14 @@ dw_pos dw_linemap_pos(const dw_linemap *m, uint32_t offset)
     dw_pos p;
     p.line = dw_linemap_line(m, offset);
     uint32_t start = m->starts[p.line - 1];
-    p.col = (uint32_t)dw_utf8_count(m->src + start, offset - start) + 1;
+    dw_linemap *memo = (dw_linemap *)m; /* the memo is a cache, not state */
+    if (m->memo_line == p.line && offset >= m->memo_off && m->memo_off >= start)
+        p.col = m->memo_col + (uint32_t)dw_utf8_count(m->src + m->memo_off, offset - m->memo_off);
+    else
+        p.col = (uint32_t)dw_utf8_count(m->src + start, offset - start) + 1;
+    memo->memo_line = p.line;
+    memo->memo_off = offset;
+    memo->memo_col = p.col;
     return p;
 }
 
