@@ -422,3 +422,35 @@ void suite_cases_parse(void)
     if (n > 0) free_list(names, n);
     suite_end(&s);
 }
+
+/* tests/cases/graph/<case>/Dockerfile: `dockwright graph` in each format,
+ * compared with expected.text, expected.dot and expected.mermaid. */
+void suite_cases_graph(void)
+{
+    suite s;
+    suite_begin(&s, "cases-graph");
+    const char *dir = "tests/cases/graph";
+    char **names;
+    int n = list_dir(dir, &names);
+    static const char *const formats[] = {"text", "dot", "mermaid"};
+    for (int i = 0; i < n; i++) {
+        char cdir[4200];
+        snprintf(cdir, sizeof cdir, "%s/%s", dir, names[i]);
+        if (!is_dir(cdir)) continue;
+        for (int f = 0; f < 3; f++) {
+            char bin[4096], fmt[32], file[32];
+            snprintf(bin, sizeof bin, "%s", dw_binary());
+            snprintf(fmt, sizeof fmt, "--format=%s", formats[f]);
+            snprintf(file, sizeof file, "expected.%s", formats[f]);
+            char *argv[] = {bin, "graph", fmt, "Dockerfile", NULL};
+            char *out;
+            size_t olen;
+            int rc = run_capture(cdir, argv, &out, &olen, NULL, NULL);
+            if (rc < 0 || rc == 2) suite_fail(&s, names[i], "graph failed (status %d)", rc);
+            else suite_golden(&s, cdir, names[i], file, out, olen);
+            free(out);
+        }
+    }
+    if (n > 0) free_list(names, n);
+    suite_end(&s);
+}

@@ -54,6 +54,18 @@ int cmd_graph(int argc, char **argv)
                 edges[n++] = (edge){(uint32_t)in->mounts[m].from_stage, (uint32_t)in->stage, "RUN --mount"};
     }
 
+    /* stages the final one needs, through FROM, COPY --from and --mount
+     * from= edges; the others are never built by `docker build` */
+    bool *needed = calloc(df->nstages ? df->nstages : 1, sizeof *needed);
+    if (df->nstages) {
+        needed[df->nstages - 1] = true;
+        for (bool grew = true; grew;) {
+            grew = false;
+            for (uint32_t e = 0; e < n; e++)
+                if (needed[edges[e].to] && !needed[edges[e].from]) needed[edges[e].from] = grew = true;
+        }
+    }
+
     if (!strcmp(format, "text")) {
         for (uint32_t s = 0; s < df->nstages; s++) {
             const dw_stage *st = &df->stages[s];
@@ -66,7 +78,7 @@ int cmd_graph(int argc, char **argv)
             else if (!st->image.tag.len && !st->image.digest.len) printf(" (untagged)");
             if (st->platform.len) printf(" --platform=%.*s", (int)st->platform.len, st->platform.ptr);
             printf(", line %u, %u instruction%s%s\n", a.line, st->count, st->count == 1 ? "" : "s",
-                   s + 1 == df->nstages ? ", final" : "");
+                   s + 1 == df->nstages ? ", final" : needed[s] ? "" : ", unreachable (never built)");
             for (uint32_t e = 0; e < n; e++)
                 if (edges[e].to == s && strcmp(edges[e].how, "FROM")) {
                     printf("    uses %u ", edges[e].from);
@@ -81,8 +93,10 @@ int cmd_graph(int argc, char **argv)
             const dw_stage *st = &df->stages[s];
             printf(dot ? "  s%u [label=\"" : "  s%u[\"", s);
             stage_label(stdout, st);
-            if (dot) printf("\"%s];\n", s + 1 == df->nstages ? ", shape=box, style=bold" : "");
-            else printf("\"]\n");
+            if (dot)
+                printf("\"%s];\n", s + 1 == df->nstages ? ", shape=box, style=bold" : needed[s] ? "" : ", style=dashed");
+            else
+                printf("%s\"]\n", s + 1 == df->nstages ? " (final)" : needed[s] ? "" : " (unreachable)");
             int bl = (int)st->base_expanded.len;
             const char *bp = st->base_expanded.ptr;
             if (st->base_kind == DW_BASE_IMAGE && dot)
@@ -101,6 +115,7 @@ int cmd_graph(int argc, char **argv)
         dw_output_gnu_one(stderr, file, &df->lines, &df->diags.v[i]);
         rc = 1;
     }
+    free(needed);
     free(edges);
     dw_dockerfile_free(df);
     return rc;
