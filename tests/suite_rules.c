@@ -48,9 +48,17 @@ static char *doc_path(const char *slug)
     return p;
 }
 
-/* The first ```dockerfile block after the heading `## <section>`; *args
- * gets the text of a `<!-- args: ... -->` comment in that section. */
+/* The first ```<lang> block (dockerfile, or dockerignore for a
+ * .dockerignore beside it) after the heading `## <section>`; *args gets the
+ * text of a `<!-- args: ... -->` comment in that section. */
+static char *doc_block_lang(const char *doc, const char *section, const char *lang, char **args);
+
 static char *doc_block(const char *doc, const char *section, char **args)
+{
+    return doc_block_lang(doc, section, "dockerfile", args);
+}
+
+static char *doc_block_lang(const char *doc, const char *section, const char *lang, char **args)
 {
     char head[64];
     snprintf(head, sizeof head, "\n## %s", section);
@@ -66,9 +74,11 @@ static char *doc_block(const char *doc, const char *section, char **args)
             if (e) *args = strndup(a, (size_t)(e - a));
         }
     }
-    const char *f = strstr(h, "```dockerfile\n");
+    char fence[32];
+    snprintf(fence, sizeof fence, "```%s\n", lang);
+    const char *f = strstr(h, fence);
     if (!f || (next && f > next)) return NULL;
-    f += 14;
+    f += strlen(fence);
     const char *e = strstr(f, "\n```");
     if (!e) return NULL;
     char *block = strndup(f, (size_t)(e - f) + 1);
@@ -116,16 +126,21 @@ void suite_rules_registry(void)
 
 /* Runs `check --format json --enable slug [args] Dockerfile` on `text` and
  * returns how many findings of `slug` it printed, or -1 on failure. */
-static int count_findings(const char *slug, const char *text, const char *args, char **why)
+static int count_findings(const char *slug, const char *text, const char *ignore, const char *args, char **why)
 {
     char dir[] = "/tmp/dw-doc-XXXXXX";
     if (!mkdtemp(dir)) return -1;
-    char path[600];
+    char path[600], ipath[600];
     snprintf(path, sizeof path, "%s/Dockerfile", dir);
+    snprintf(ipath, sizeof ipath, "%s/.dockerignore", dir);
     FILE *f = fopen(path, "w");
     if (!f) return -1;
     fputs(text, f);
     fclose(f);
+    if (ignore && (f = fopen(ipath, "w"))) {
+        fputs(ignore, f);
+        fclose(f);
+    }
     char *argv[32] = {(char *)dw_binary(), "check", "--format", "json", "--no-config", "--enable", (char *)slug};
     int ac = 7;
     char *argcopy = args ? strdup(args) : NULL;
@@ -154,6 +169,7 @@ static int count_findings(const char *slug, const char *text, const char *args, 
     free(err);
     free(argcopy);
     unlink(path);
+    unlink(ipath);
     rmdir(dir);
     return count;
 }
@@ -179,7 +195,9 @@ void suite_rules_docs(void)
             char name[128];
             snprintf(name, sizeof name, "%s %s example", r[i].slug, sections[k]);
             if (!block) { suite_skip(&s, 1, NULL); free(args); continue; }
-            int c = count_findings(r[i].slug, block, args, &why);
+            char *ignore = doc_block_lang(doc, sections[k], "dockerignore", NULL);
+            int c = count_findings(r[i].slug, block, ignore, args, &why);
+            free(ignore);
             if (c < 0) suite_fail(&s, name, "check failed: %s", why ? why : "?");
             else if (k == 0 && c == 0) suite_fail(&s, name, "the rule does not fire on its Bad example");
             else if (k == 1 && c > 0) suite_fail(&s, name, "the rule fires %d time(s) on its Good example", c);
