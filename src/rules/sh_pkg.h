@@ -17,6 +17,15 @@
  * PowerShell/cmd RUN, not a heredoc in another language), else NULL. */
 const sh_run *pkg_run(sh_run **runs, uint32_t i);
 
+/* Walks every command of every RUN parsed as shell, in file order: start
+ * with a zeroed iterator; returns false at the end, else it.run and it.cmd
+ * are the next command and its run. */
+/* The command's name is one of `names` (NULL-terminated). */
+bool pkg_cmd_in(const sh_cmd *c, const char *const *names);
+
+typedef struct { uint32_t i, k; const sh_run *run; const sh_cmd *cmd; } pkg_iter;
+bool pkg_next(sh_run **runs, uint32_t ninstrs, pkg_iter *it);
+
 /* True when the word's value is one of the NULL-terminated names. */
 bool pkg_word_in(const sh_word *w, const char *const *names);
 

@@ -11,6 +11,25 @@ const sh_run *pkg_run(sh_run **runs, uint32_t i)
     return r && r->skip == SH_SKIP_NONE ? r : NULL;
 }
 
+bool pkg_next(sh_run **runs, uint32_t ninstrs, pkg_iter *it)
+{
+    for (; it->i < ninstrs; it->i++, it->k = 0) {
+        const sh_run *r = pkg_run(runs, it->i);
+        if (!r || it->k >= r->ncmds) continue;
+        it->run = r;
+        it->cmd = &r->cmds[it->k++];
+        return true;
+    }
+    return false;
+}
+
+bool pkg_cmd_in(const sh_cmd *c, const char *const *names)
+{
+    for (; *names; names++)
+        if (sh_cmd_is(c, *names)) return true;
+    return false;
+}
+
 bool pkg_word_in(const sh_word *w, const char *const *names)
 {
     if (!w) return false;

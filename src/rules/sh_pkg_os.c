@@ -55,22 +55,19 @@ static bool apt_pinned(dw_str t)
 void check_apt_pin(dw_lint *ctx)
 {
     sh_run **runs = dw_lint_runs(ctx);
-    for (uint32_t i = 0; i < ctx->df->ninstrs; i++) {
-        const sh_run *r = pkg_run(runs, i);
-        if (!r) continue;
-        for (uint32_t k = 0; k < r->ncmds; k++) {
-            const sh_cmd *c = &r->cmds[k];
-            if (!is_apt_install(c)) continue;
-            for (uint32_t p = 1; p < c->npos; p++) {
-                const sh_word *w = c->pos[p];
-                if (pkg_word_opaque(w)) continue; /* a list held in a variable: not seen */
-                dw_str t = pkg_word_text(ctx, w);
-                if (!t.len || apt_pinned(t)) continue;
-                dw_diag *d = dw_report(ctx, r->top, w->span, "package `%.*s` is installed without a pinned version",
-                                       (int)w->value.len, w->value.ptr);
-                dw_diag_help(ctx, d, "pin it: %.*s install %.*s=<version>", (int)c->name.len, c->name.ptr,
-                             (int)w->value.len, w->value.ptr);
-            }
+    for (pkg_iter it = {0}; pkg_next(runs, ctx->df->ninstrs, &it);) {
+        const sh_run *r = it.run;
+        const sh_cmd *c = it.cmd;
+        if (!is_apt_install(c)) continue;
+        for (uint32_t p = 1; p < c->npos; p++) {
+            const sh_word *w = c->pos[p];
+            if (pkg_word_opaque(w)) continue; /* a list held in a variable: not seen */
+            dw_str t = pkg_word_text(ctx, w);
+            if (!t.len || apt_pinned(t)) continue;
+            dw_diag *d = dw_report(ctx, r->top, w->span, "package `%.*s` is installed without a pinned version",
+                                   (int)w->value.len, w->value.ptr);
+            dw_diag_help(ctx, d, "pin it: %.*s install %.*s=<version>", (int)c->name.len, c->name.ptr,
+                         (int)w->value.len, w->value.ptr);
         }
     }
 }
@@ -125,18 +122,15 @@ static bool apt_assumes_yes(const sh_cmd *c)
 void check_apt_yes(dw_lint *ctx)
 {
     sh_run **runs = dw_lint_runs(ctx);
-    for (uint32_t i = 0; i < ctx->df->ninstrs; i++) {
-        const sh_run *r = pkg_run(runs, i);
-        if (!r) continue;
-        for (uint32_t k = 0; k < r->ncmds; k++) {
-            const sh_cmd *c = &r->cmds[k];
-            if (!is_apt_install(c) || apt_assumes_yes(c)) continue;
-            dw_diag *d = dw_report(ctx, r->top, pkg_cmd_span(c, c->sub),
-                                   "`%.*s install` without -y: the build cannot answer its confirmation prompt",
-                                   (int)c->name.len, c->name.ptr);
-            dw_diag_help(ctx, d, "add -y: %.*s install -y …", (int)c->name.len, c->name.ptr);
-            pkg_fix_insert_after(ctx, d, c, c->sub, " -y");
-        }
+    for (pkg_iter it = {0}; pkg_next(runs, ctx->df->ninstrs, &it);) {
+        const sh_run *r = it.run;
+        const sh_cmd *c = it.cmd;
+        if (!is_apt_install(c) || apt_assumes_yes(c)) continue;
+        dw_diag *d = dw_report(ctx, r->top, pkg_cmd_span(c, c->sub),
+                               "`%.*s install` without -y: the build cannot answer its confirmation prompt",
+                               (int)c->name.len, c->name.ptr);
+        dw_diag_help(ctx, d, "add -y: %.*s install -y …", (int)c->name.len, c->name.ptr);
+        pkg_fix_insert_after(ctx, d, c, c->sub, " -y");
     }
 }
 
@@ -145,23 +139,20 @@ void check_apt_yes(dw_lint *ctx)
 void check_apt_no_recommends(dw_lint *ctx)
 {
     sh_run **runs = dw_lint_runs(ctx);
-    for (uint32_t i = 0; i < ctx->df->ninstrs; i++) {
-        const sh_run *r = pkg_run(runs, i);
-        if (!r) continue;
-        for (uint32_t k = 0; k < r->ncmds; k++) {
-            const sh_cmd *c = &r->cmds[k];
-            if (!is_apt_install(c) || sh_cmd_has_flag(c, "--no-install-recommends") ||
-                apt_option(c, "APT::Install-Recommends", true) || sh_cmd_has_arg(c, "APT::Install-Recommends=false"))
-                continue;
-            dw_diag *d =
-                dw_report(ctx, r->top, pkg_cmd_span(c, c->sub),
-                          "`%.*s install` without --no-install-recommends also installs every recommended package",
-                          (int)c->name.len, c->name.ptr);
-            dw_diag_help(ctx, d,
-                         "add --no-install-recommends and list what you need: %.*s install --no-install-recommends …",
-                         (int)c->name.len, c->name.ptr);
-            pkg_fix_insert_after(ctx, d, c, c->sub, " --no-install-recommends");
-        }
+    for (pkg_iter it = {0}; pkg_next(runs, ctx->df->ninstrs, &it);) {
+        const sh_run *r = it.run;
+        const sh_cmd *c = it.cmd;
+        if (!is_apt_install(c) || sh_cmd_has_flag(c, "--no-install-recommends") ||
+            apt_option(c, "APT::Install-Recommends", true) || sh_cmd_has_arg(c, "APT::Install-Recommends=false"))
+            continue;
+        dw_diag *d =
+            dw_report(ctx, r->top, pkg_cmd_span(c, c->sub),
+                      "`%.*s install` without --no-install-recommends also installs every recommended package",
+                      (int)c->name.len, c->name.ptr);
+        dw_diag_help(ctx, d,
+                     "add --no-install-recommends and list what you need: %.*s install --no-install-recommends …",
+                     (int)c->name.len, c->name.ptr);
+        pkg_fix_insert_after(ctx, d, c, c->sub, " --no-install-recommends");
     }
 }
 
@@ -176,22 +167,19 @@ static const char *const same_in_apt_get[] = {
 void check_apt_not_apt_get(dw_lint *ctx)
 {
     sh_run **runs = dw_lint_runs(ctx);
-    for (uint32_t i = 0; i < ctx->df->ninstrs; i++) {
-        const sh_run *r = pkg_run(runs, i);
-        if (!r) continue;
-        for (uint32_t k = 0; k < r->ncmds; k++) {
-            const sh_cmd *c = &r->cmds[k];
-            if (!sh_cmd_is(c, "apt")) continue;
-            dw_diag *d =
-                dw_report(ctx, r->top, pkg_cmd_span(c, c->sub),
-                          "`apt%s%.*s` in a script: apt is meant for terminals and its command line is not stable",
-                          c->sub ? " " : "", c->sub ? (int)c->sub->value.len : 0, c->sub ? c->sub->value.ptr : "");
-            bool same = pkg_word_in(c->sub, same_in_apt_get);
-            if (same) dw_diag_help(ctx, d, "use apt-get: apt-get %.*s …", (int)c->sub->value.len, c->sub->value.ptr);
-            else dw_diag_help(ctx, d, "use apt-get (install, upgrade, …) or apt-cache (search, show, policy)");
-            /* /usr/bin/apt becomes /usr/bin/apt-get: "-get" right after the word */
-            if (same) pkg_fix_insert_after(ctx, d, c, &c->argv[0], "-get");
-        }
+    for (pkg_iter it = {0}; pkg_next(runs, ctx->df->ninstrs, &it);) {
+        const sh_run *r = it.run;
+        const sh_cmd *c = it.cmd;
+        if (!sh_cmd_is(c, "apt")) continue;
+        dw_diag *d =
+            dw_report(ctx, r->top, pkg_cmd_span(c, c->sub),
+                      "`apt%s%.*s` in a script: apt is meant for terminals and its command line is not stable",
+                      c->sub ? " " : "", c->sub ? (int)c->sub->value.len : 0, c->sub ? c->sub->value.ptr : "");
+        bool same = pkg_word_in(c->sub, same_in_apt_get);
+        if (same) dw_diag_help(ctx, d, "use apt-get: apt-get %.*s …", (int)c->sub->value.len, c->sub->value.ptr);
+        else dw_diag_help(ctx, d, "use apt-get (install, upgrade, …) or apt-cache (search, show, policy)");
+        /* /usr/bin/apt becomes /usr/bin/apt-get: "-get" right after the word */
+        if (same) pkg_fix_insert_after(ctx, d, c, &c->argv[0], "-get");
     }
 }
 
@@ -394,22 +382,19 @@ static bool apk_pinned(dw_str t)
 void check_apk_pin(dw_lint *ctx)
 {
     sh_run **runs = dw_lint_runs(ctx);
-    for (uint32_t i = 0; i < ctx->df->ninstrs; i++) {
-        const sh_run *r = pkg_run(runs, i);
-        if (!r) continue;
-        for (uint32_t k = 0; k < r->ncmds; k++) {
-            const sh_cmd *c = &r->cmds[k];
-            if (!sh_cmd_is(c, "apk") || !sh_cmd_subcommand_is(c, "add")) continue;
-            for (uint32_t p = 1; p < c->npos; p++) {
-                const sh_word *w = c->pos[p];
-                if (pkg_word_opaque(w)) continue;
-                dw_str t = pkg_word_text(ctx, w);
-                if (!t.len || apk_pinned(t)) continue;
-                dw_diag *d = dw_report(ctx, r->top, w->span, "package `%.*s` is added without a pinned version",
-                                       (int)w->value.len, w->value.ptr);
-                dw_diag_help(ctx, d, "pin it: apk add %.*s=<version> (or %.*s~<major.minor> to follow fixes)",
-                             (int)w->value.len, w->value.ptr, (int)w->value.len, w->value.ptr);
-            }
+    for (pkg_iter it = {0}; pkg_next(runs, ctx->df->ninstrs, &it);) {
+        const sh_run *r = it.run;
+        const sh_cmd *c = it.cmd;
+        if (!sh_cmd_is(c, "apk") || !sh_cmd_subcommand_is(c, "add")) continue;
+        for (uint32_t p = 1; p < c->npos; p++) {
+            const sh_word *w = c->pos[p];
+            if (pkg_word_opaque(w)) continue;
+            dw_str t = pkg_word_text(ctx, w);
+            if (!t.len || apk_pinned(t)) continue;
+            dw_diag *d = dw_report(ctx, r->top, w->span, "package `%.*s` is added without a pinned version",
+                                   (int)w->value.len, w->value.ptr);
+            dw_diag_help(ctx, d, "pin it: apk add %.*s=<version> (or %.*s~<major.minor> to follow fixes)",
+                         (int)w->value.len, w->value.ptr, (int)w->value.len, w->value.ptr);
         }
     }
 }

@@ -66,25 +66,21 @@ static const char *const rpm_cache_dirs[] = {"/var/cache/yum", "/var/cache/dnf",
 static void check_rpm_yes(dw_lint *ctx, const char *const *tools)
 {
     sh_run **runs = dw_lint_runs(ctx);
-    for (uint32_t i = 0; i < ctx->df->ninstrs; i++) {
-        const sh_run *r = pkg_run(runs, i);
-        if (!r) continue;
-        for (uint32_t k = 0; k < r->ncmds; k++) {
-            const sh_cmd *c = &r->cmds[k];
-            bool tool = false;
-            for (const char *const *t = tools; *t && !tool; t++) tool = sh_cmd_is(c, *t);
-            char kind;
-            uint32_t first;
-            const sh_word *act = tool ? rpm_action(c, &kind, &first) : NULL;
-            if (!act || !pkg_word_in(act, rpm_prompting) || sh_cmd_has_any_flag(c, "-y", "--assumeyes", "--yes", NULL))
-                continue;
-            dw_str what = action_text(ctx, c, act);
-            dw_diag *d = dw_report(ctx, r->top, pkg_cmd_span(c, act),
-                                   "`%.*s %.*s` without -y: the build cannot answer its confirmation prompt",
-                                   (int)c->name.len, c->name.ptr, (int)what.len, what.ptr);
-            dw_diag_help(ctx, d, "add -y: %.*s %.*s -y …", (int)c->name.len, c->name.ptr, (int)what.len, what.ptr);
-            pkg_fix_insert_after(ctx, d, c, act, " -y");
-        }
+    for (pkg_iter it = {0}; pkg_next(runs, ctx->df->ninstrs, &it);) {
+        const sh_run *r = it.run;
+        const sh_cmd *c = it.cmd;
+        bool tool = pkg_cmd_in(c, tools);
+        char kind;
+        uint32_t first;
+        const sh_word *act = tool ? rpm_action(c, &kind, &first) : NULL;
+        if (!act || !pkg_word_in(act, rpm_prompting) || sh_cmd_has_any_flag(c, "-y", "--assumeyes", "--yes", NULL))
+            continue;
+        dw_str what = action_text(ctx, c, act);
+        dw_diag *d = dw_report(ctx, r->top, pkg_cmd_span(c, act),
+                               "`%.*s %.*s` without -y: the build cannot answer its confirmation prompt",
+                               (int)c->name.len, c->name.ptr, (int)what.len, what.ptr);
+        dw_diag_help(ctx, d, "add -y: %.*s %.*s -y …", (int)c->name.len, c->name.ptr, (int)what.len, what.ptr);
+        pkg_fix_insert_after(ctx, d, c, act, " -y");
     }
 }
 
@@ -177,51 +173,47 @@ static void check_rpm_pin(dw_lint *ctx, const char *const *tools)
 {
     sh_run **runs = dw_lint_runs(ctx);
     pkg_vars *vars = NULL; /* made when a package names a variable */
-    for (uint32_t i = 0; i < ctx->df->ninstrs; i++) {
-        const sh_run *r = pkg_run(runs, i);
-        if (!r) continue;
-        for (uint32_t k = 0; k < r->ncmds; k++) {
-            const sh_cmd *c = &r->cmds[k];
-            bool tool = false;
-            for (const char *const *t = tools; *t && !tool; t++) tool = sh_cmd_is(c, *t);
-            char kind;
-            uint32_t first;
-            const sh_word *act = tool ? rpm_action(c, &kind, &first) : NULL;
-            /* groups have no versions; modules take a stream */
-            if (!act || kind == 'g' || !(sh_word_is(act, "install") || sh_word_is(act, "in"))) continue;
-            for (uint32_t p = first; p < c->npos; p++) {
-                const sh_word *w = c->pos[p];
-                if (pkg_word_opaque(w)) continue;
-                dw_str t = pkg_word_text(ctx, w);
-                if (!t.len) continue;
-                if (kind == 'm') {
-                    if (dw_str_chr(t, ':')) continue;
-                    dw_diag *d = dw_report(ctx, r->top, w->span, "module `%.*s` is installed without a stream",
-                                           (int)w->value.len, w->value.ptr);
-                    dw_diag_help(ctx, d, "name the stream: %.*s module install %.*s:<stream>", (int)c->name.len,
-                                 c->name.ptr, (int)w->value.len, w->value.ptr);
-                    continue;
-                }
-                /* an .rpm file or URL is one version; @group, a path or a
-                 * capability such as 'dnf-command(config-manager)' has none */
-                if (ends_with(t, ".rpm") || t.ptr[0] == '@' || t.ptr[0] == '/' || dw_str_chr(t, '(')) continue;
-                if (rpm_version_like(t)) continue;
-                /* hadolint: NAME-$VERSION is pinned when VERSION is an ARG or
-                 * an ENV of the stage */
-                bool known = false;
-                if ((w->flags & SH_W_EXPANDS) && dw_str_chr(t, '-')) {
-                    for (uint32_t q = 0; q < w->nparts && !known; q++) {
-                        if (w->parts[q].kind != SH_P_PARAM || !w->parts[q].name.len) continue;
-                        if (!vars) vars = pkg_vars_new(ctx);
-                        known = pkg_var_known(vars, w->parts[q].name, r->top);
-                    }
-                }
-                if (known) continue;
-                dw_diag *d = dw_report(ctx, r->top, w->span, "package `%.*s` is installed without a version",
+    for (pkg_iter it = {0}; pkg_next(runs, ctx->df->ninstrs, &it);) {
+        const sh_run *r = it.run;
+        const sh_cmd *c = it.cmd;
+        bool tool = pkg_cmd_in(c, tools);
+        char kind;
+        uint32_t first;
+        const sh_word *act = tool ? rpm_action(c, &kind, &first) : NULL;
+        /* groups have no versions; modules take a stream */
+        if (!act || kind == 'g' || !(sh_word_is(act, "install") || sh_word_is(act, "in"))) continue;
+        for (uint32_t p = first; p < c->npos; p++) {
+            const sh_word *w = c->pos[p];
+            if (pkg_word_opaque(w)) continue;
+            dw_str t = pkg_word_text(ctx, w);
+            if (!t.len) continue;
+            if (kind == 'm') {
+                if (dw_str_chr(t, ':')) continue;
+                dw_diag *d = dw_report(ctx, r->top, w->span, "module `%.*s` is installed without a stream",
                                        (int)w->value.len, w->value.ptr);
-                dw_diag_help(ctx, d, "pin it: %.*s install %.*s-<version>", (int)c->name.len, c->name.ptr,
-                             (int)w->value.len, w->value.ptr);
+                dw_diag_help(ctx, d, "name the stream: %.*s module install %.*s:<stream>", (int)c->name.len,
+                             c->name.ptr, (int)w->value.len, w->value.ptr);
+                continue;
             }
+            /* an .rpm file or URL is one version; @group, a path or a
+             * capability such as 'dnf-command(config-manager)' has none */
+            if (ends_with(t, ".rpm") || t.ptr[0] == '@' || t.ptr[0] == '/' || dw_str_chr(t, '(')) continue;
+            if (rpm_version_like(t)) continue;
+            /* hadolint: NAME-$VERSION is pinned when VERSION is an ARG or
+             * an ENV of the stage */
+            bool known = false;
+            if ((w->flags & SH_W_EXPANDS) && dw_str_chr(t, '-')) {
+                for (uint32_t q = 0; q < w->nparts && !known; q++) {
+                    if (w->parts[q].kind != SH_P_PARAM || !w->parts[q].name.len) continue;
+                    if (!vars) vars = pkg_vars_new(ctx);
+                    known = pkg_var_known(vars, w->parts[q].name, r->top);
+                }
+            }
+            if (known) continue;
+            dw_diag *d = dw_report(ctx, r->top, w->span, "package `%.*s` is installed without a version",
+                                   (int)w->value.len, w->value.ptr);
+            dw_diag_help(ctx, d, "pin it: %.*s install %.*s-<version>", (int)c->name.len, c->name.ptr,
+                         (int)w->value.len, w->value.ptr);
         }
     }
 }
@@ -243,40 +235,34 @@ static const char *const zypper_fetching[] = {
 void check_zypper_non_interactive(dw_lint *ctx)
 {
     sh_run **runs = dw_lint_runs(ctx);
-    for (uint32_t i = 0; i < ctx->df->ninstrs; i++) {
-        const sh_run *r = pkg_run(runs, i);
-        if (!r) continue;
-        for (uint32_t k = 0; k < r->ncmds; k++) {
-            const sh_cmd *c = &r->cmds[k];
-            if (!sh_cmd_is(c, "zypper") || !pkg_word_in(c->sub, zypper_prompting)) continue;
-            if (sh_cmd_has_any_flag(c, "-n", "--non-interactive", "--no-confirm", "-y", NULL)) continue;
-            dw_diag *d = dw_report(ctx, r->top, pkg_cmd_span(c, c->sub),
-                                   "`zypper %.*s` without --non-interactive: the build cannot answer its prompts",
-                                   (int)c->sub->value.len, c->sub->value.ptr);
-            dw_diag_help(ctx, d, "add -n (--non-interactive) before the command: zypper -n %.*s …",
-                         (int)c->sub->value.len, c->sub->value.ptr);
-            /* a global option, right after the program word */
-            pkg_fix_insert_after(ctx, d, c, &c->argv[0], " -n");
-        }
+    for (pkg_iter it = {0}; pkg_next(runs, ctx->df->ninstrs, &it);) {
+        const sh_run *r = it.run;
+        const sh_cmd *c = it.cmd;
+        if (!sh_cmd_is(c, "zypper") || !pkg_word_in(c->sub, zypper_prompting)) continue;
+        if (sh_cmd_has_any_flag(c, "-n", "--non-interactive", "--no-confirm", "-y", NULL)) continue;
+        dw_diag *d = dw_report(ctx, r->top, pkg_cmd_span(c, c->sub),
+                               "`zypper %.*s` without --non-interactive: the build cannot answer its prompts",
+                               (int)c->sub->value.len, c->sub->value.ptr);
+        dw_diag_help(ctx, d, "add -n (--non-interactive) before the command: zypper -n %.*s …",
+                     (int)c->sub->value.len, c->sub->value.ptr);
+        /* a global option, right after the program word */
+        pkg_fix_insert_after(ctx, d, c, &c->argv[0], " -n");
     }
 }
 
 void check_zypper_dist_upgrade(dw_lint *ctx)
 {
     sh_run **runs = dw_lint_runs(ctx);
-    for (uint32_t i = 0; i < ctx->df->ninstrs; i++) {
-        const sh_run *r = pkg_run(runs, i);
-        if (!r) continue;
-        for (uint32_t k = 0; k < r->ncmds; k++) {
-            const sh_cmd *c = &r->cmds[k];
-            if (!sh_cmd_is(c, "zypper") || !(sh_cmd_subcommand_is(c, "dist-upgrade") || sh_cmd_subcommand_is(c, "dup")))
-                continue;
-            dw_diag *d = dw_report(ctx, r->top, pkg_cmd_span(c, c->sub),
-                                   "`zypper %.*s` upgrades the whole distribution inside an image build",
-                                   (int)c->sub->value.len, c->sub->value.ptr);
-            dw_diag_help(ctx, d, "build FROM a newer base image instead, and install or update only the packages you "
-                                 "need (zypper -n update …)");
-        }
+    for (pkg_iter it = {0}; pkg_next(runs, ctx->df->ninstrs, &it);) {
+        const sh_run *r = it.run;
+        const sh_cmd *c = it.cmd;
+        if (!sh_cmd_is(c, "zypper") || !(sh_cmd_subcommand_is(c, "dist-upgrade") || sh_cmd_subcommand_is(c, "dup")))
+            continue;
+        dw_diag *d = dw_report(ctx, r->top, pkg_cmd_span(c, c->sub),
+                               "`zypper %.*s` upgrades the whole distribution inside an image build",
+                               (int)c->sub->value.len, c->sub->value.ptr);
+        dw_diag_help(ctx, d, "build FROM a newer base image instead, and install or update only the packages you "
+                             "need (zypper -n update …)");
     }
 }
 
@@ -319,26 +305,23 @@ static bool zypper_pinned(dw_str t)
 void check_zypper_pin(dw_lint *ctx)
 {
     sh_run **runs = dw_lint_runs(ctx);
-    for (uint32_t i = 0; i < ctx->df->ninstrs; i++) {
-        const sh_run *r = pkg_run(runs, i);
-        if (!r) continue;
-        for (uint32_t k = 0; k < r->ncmds; k++) {
-            const sh_cmd *c = &r->cmds[k];
-            if (!sh_cmd_is(c, "zypper") || !(sh_cmd_subcommand_is(c, "install") || sh_cmd_subcommand_is(c, "in")))
-                continue;
-            /* patterns, products and patches (-t pattern) have no versions to pin */
-            const sh_flag *type = sh_cmd_flag(c, "-t");
-            if (!type) type = sh_cmd_flag(c, "--type");
-            if (type && type->has_value && !dw_str_eqc(type->value, "package")) continue;
-            for (uint32_t p = 1; p < c->npos; p++) {
-                const sh_word *w = c->pos[p];
-                if (pkg_word_opaque(w)) continue;
-                dw_str t = pkg_word_text(ctx, w);
-                if (!t.len || zypper_pinned(t)) continue;
-                dw_diag *d = dw_report(ctx, r->top, w->span, "package `%.*s` is installed without a version",
-                                       (int)w->value.len, w->value.ptr);
-                dw_diag_help(ctx, d, "pin it: zypper install %.*s=<version>", (int)w->value.len, w->value.ptr);
-            }
+    for (pkg_iter it = {0}; pkg_next(runs, ctx->df->ninstrs, &it);) {
+        const sh_run *r = it.run;
+        const sh_cmd *c = it.cmd;
+        if (!sh_cmd_is(c, "zypper") || !(sh_cmd_subcommand_is(c, "install") || sh_cmd_subcommand_is(c, "in")))
+            continue;
+        /* patterns, products and patches (-t pattern) have no versions to pin */
+        const sh_flag *type = sh_cmd_flag(c, "-t");
+        if (!type) type = sh_cmd_flag(c, "--type");
+        if (type && type->has_value && !dw_str_eqc(type->value, "package")) continue;
+        for (uint32_t p = 1; p < c->npos; p++) {
+            const sh_word *w = c->pos[p];
+            if (pkg_word_opaque(w)) continue;
+            dw_str t = pkg_word_text(ctx, w);
+            if (!t.len || zypper_pinned(t)) continue;
+            dw_diag *d = dw_report(ctx, r->top, w->span, "package `%.*s` is installed without a version",
+                                   (int)w->value.len, w->value.ptr);
+            dw_diag_help(ctx, d, "pin it: zypper install %.*s=<version>", (int)w->value.len, w->value.ptr);
         }
     }
 }
