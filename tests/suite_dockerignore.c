@@ -12,12 +12,18 @@
  * patterns with their spans, pathological patterns (linear matching), Go's
  * filepath.Clean, BuildKit's choice of ignore file, and the walker on a
  * temporary tree (a pruned directory, an exception re-including a child of
- * an excluded directory, symlinks pointing out of the context, hard links). */
+ * an excluded directory, symlinks pointing out of the context, hard links),
+ * and COPY/ADD source expansion (dockerignore_copy.c).
+ *
+ * Last, through the CLI: every errors.tsv row, written as a .dockerignore
+ * beside a Dockerfile, yields a dockerignore-invalid-pattern finding from
+ * `dockwright check --format json`. */
 #define _XOPEN_SOURCE 700
 #include "runner.h"
 
 #include <errno.h>
 #include <ftw.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +33,8 @@
 #include "../src/ignore/dockerignore.h"
 
 static suite S;
+
+void dockerignore_copy_tests(suite *s, const char *tmp); /* dockerignore_copy.c */
 
 #define CHECK(name, cond, ...)                                          \
     do {                                                                \
@@ -491,6 +499,57 @@ static void walker_tests(void)
     CHECK("walk-missing", dw_context_walk("/nonexistent/dw-ctx", NULL, NULL, NULL, NULL, NULL) == -1, "walked");
 }
 
+/* ---- errors.tsv through `dockwright check` ---- */
+
+static char cli_dir[128];
+
+static void cli_error_row(int lineno, char **f)
+{
+    char name[64], path[300];
+    snprintf(name, sizeof name, "check errors.tsv:%d", lineno);
+    size_t len;
+    char *src = row_file(f[0], &len);
+    snprintf(path, sizeof path, "%s/.dockerignore", cli_dir);
+    FILE *fp = fopen(path, "wb");
+    if (!fp) { suite_fail(&S, name, "cannot write %s", path); free(src); return; }
+    fwrite(src, 1, len, fp);
+    fclose(fp);
+    free(src);
+    char *argv[] = {(char *)dw_binary(), "check", "--format", "json", "--no-config", ".", NULL};
+    char *out = NULL, *err = NULL;
+    int rc = run_capture(cli_dir, argv, &out, NULL, &err, NULL);
+    json_error_t je;
+    json_t *j = rc >= 0 ? json_loads(out ? out : "", 0, &je) : NULL;
+    int found = 0;
+    size_t i;
+    json_t *d;
+    json_array_foreach(json_object_get(j, "diagnostics"), i, d) {
+        const char *rule = json_string_value(json_object_get(d, "rule"));
+        const char *file = json_string_value(json_object_get(d, "file"));
+        found += rule && file && !strcmp(rule, "dockerignore-invalid-pattern") && strstr(file, ".dockerignore");
+    }
+    CHECK(name, found > 0, "patterns %s: no dockerignore-invalid-pattern finding (rc %d) %s", f[0], rc,
+          err ? err : "");
+    json_decref(j);
+    free(out);
+    free(err);
+}
+
+static void cli_tests(void)
+{
+    const char *dir = corpus_path("dockerignore");
+    if (!dir) {
+        suite_skip(&S, 20, "../shared/corpus/dockerignore not found");
+        return;
+    }
+    snprintf(cli_dir, sizeof cli_dir, "%s/cli", tmp);
+    mkdir(cli_dir, 0755);
+    mk("cli/Dockerfile", "FROM scratch\nCOPY Dockerfile /\n");
+    char path[4200];
+    snprintf(path, sizeof path, "%s/errors.tsv", dir);
+    if (each_row(path, cli_error_row) < 0) suite_fail(&S, "errors.tsv", "cannot read %s", path);
+}
+
 void suite_dockerignore(void)
 {
     suite_begin(&S, "dockerignore");
@@ -506,6 +565,8 @@ void suite_dockerignore(void)
     } else {
         locate_tests();
         walker_tests();
+        dockerignore_copy_tests(&S, tmp);
+        cli_tests();
         nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
     }
     suite_end(&S);

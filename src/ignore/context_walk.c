@@ -201,9 +201,10 @@ static int walk_dir(walker *w, int fd, uint32_t depth, const size_t *parent_matc
     for (uint32_t i = 0; i < n; i++) es[i].name = w->names.p + names0 + es[i].name_off;
     if (n > 1) qsort(es, n, sizeof *es, ent_cmp);
 
-    /* results of the subdirectories, reserved now so pointers stay put */
+    /* results of the subdirectories, reserved now so pointers stay put
+     * (none below a pruned directory: nothing there is matched) */
     uint32_t ndirs = 0;
-    for (uint32_t i = 0; i < n; i++) ndirs += es[i].type == DW_CW_DIR || es[i].mode == 0;
+    for (uint32_t i = 0; i < n && !pruned; i++) ndirs += es[i].type == DW_CW_DIR || es[i].mode == 0;
     size_t need = match0 + (size_t)ndirs * w->np;
     if (need > w->match.cap) {
         size_t cap = w->match.cap ? w->match.cap : 256;
@@ -213,11 +214,17 @@ static int walk_dir(walker *w, int fd, uint32_t depth, const size_t *parent_matc
     }
     const uint8_t *pm = parent_match ? w->match.v + *parent_match : NULL;
 
+    /* Below a pruned directory everything is excluded and no exception can
+     * re-include anything (can_prune): the builder never reads there, so
+     * nothing is matched (report_excluded walks it for the totals only). */
+    bool match = w->di && !pruned;
     for (uint32_t i = 0; i < n; i++) {
         ent *e = &es[i];
-        w->path.n = base;
-        if (base) dw_buf_putc(&w->path, '/');
-        dw_buf_put(&w->path, e->name, e->name_len);
+        if (match) {
+            w->path.n = base;
+            if (base) dw_buf_putc(&w->path, '/');
+            dw_buf_put(&w->path, e->name, e->name_len);
+        }
         struct stat sb;
         if (e->mode == 0) {      /* no d_type from this file system */
             if (fstatat(fd, e->name, &sb, AT_SYMLINK_NOFOLLOW) != 0) { e->gone = true; continue; }
@@ -229,13 +236,13 @@ static int walk_dir(walker *w, int fd, uint32_t depth, const size_t *parent_matc
         }
         bool isdir = e->type == DW_CW_DIR;
         uint8_t *out = NULL;
-        if (isdir && w->di) {
+        if (isdir && match) {
             e->match_off = w->match.n;
             out = w->match.v + w->match.n;
             w->match.n += w->np;
         }
         int m = DW_DI_NOMATCH;
-        if (w->di) {
+        if (match) {
             uint32_t bad = UINT32_MAX;
             m = dw_dockerignore_match_step(w->di, w->path.p, w->path.n, pm, out, &bad);
             if (bad != UINT32_MAX && w->st->match_error == UINT32_MAX) w->st->match_error = bad;
@@ -289,7 +296,7 @@ static int walk_dir(walker *w, int fd, uint32_t depth, const size_t *parent_matc
             level l = {w->path.n, e->mode, depth, !e->excluded};
             DW_SVEC_PUSH(w->levels, l);
             size_t off = e->match_off;
-            rc = walk_dir(w, cfd, depth + 1, w->di ? &off : NULL, e->pruned);
+            rc = walk_dir(w, cfd, depth + 1, w->di && !e->pruned ? &off : NULL, e->pruned);
             w->levels.n--;
             continue;
         }

@@ -57,6 +57,29 @@ bool dw_is_compose_name(const char *name)
     return rest[0] == '.' && rest[1] && (has_suffix(rest, ".yaml") || has_suffix(rest, ".yml")) && strlen(rest) > 5;
 }
 
+bool dw_is_compose_override_name(const char *name)
+{
+    static const char *const names[] = {"compose.override.yaml", "compose.override.yml",
+                                        "docker-compose.override.yaml", "docker-compose.override.yml"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (!strcmp(name, names[i])) return true;
+    return false;
+}
+
+bool dw_is_dockerignore_name(const char *name)
+{
+    return has_suffix(name, ".dockerignore");
+}
+
+/* The kind of a file named explicitly: by its name; other YAML files are
+ * taken for Compose files (`docker compose -f stack.yml`). */
+static dw_file_kind kind_of(const char *name)
+{
+    if (dw_is_compose_name(name) || has_suffix(name, ".yaml") || has_suffix(name, ".yml")) return DW_FILE_COMPOSE;
+    if (dw_is_dockerignore_name(name)) return DW_FILE_DOCKERIGNORE;
+    return DW_FILE_DOCKERFILE;
+}
+
 void dw_found_add_kind(dw_found *f, const char *path, bool from_stdin, dw_file_kind kind)
 {
     if (f->n == f->cap) {
@@ -308,7 +331,8 @@ static void walk(walker *w, int depth)
         if (is_dir && skipped_dir(n)) goto next;
         bool dockerfile = !is_dir && dw_is_dockerfile_name(n);
         bool compose = !is_dir && !dockerfile && dw_is_compose_name(n);
-        if (!is_dir && !dockerfile && !compose) goto next; /* nothing to test */
+        bool ignore = !is_dir && !dockerfile && !compose && dw_is_dockerignore_name(n);
+        if (!is_dir && !dockerfile && !compose && !ignore) goto next; /* nothing to test */
         if (w->gitignore && git_ignored(w, w->rel.p, w->rel.n, is_dir)) goto next;
         if (glob_excluded(&w->exclude, w->exclude_base, w->abs.p, w->abs.n, is_dir, false)) goto next;
         if (is_dir) {
@@ -325,7 +349,7 @@ static void walk(walker *w, int depth)
         {
             /* "./x" is shown as "x", as a user would type it */
             const char *shown = !strncmp(w->shown.p, "./", 2) ? w->shown.p + 2 : w->shown.p;
-            dw_found_add_kind(w->out, shown, false, compose ? DW_FILE_COMPOSE : DW_FILE_DOCKERFILE);
+            dw_found_add_kind(w->out, shown, false, compose ? DW_FILE_COMPOSE : ignore ? DW_FILE_DOCKERIGNORE : DW_FILE_DOCKERFILE);
         }
     next:
         buf_pop(&w->shown, s0);
@@ -405,7 +429,7 @@ int dw_discover(const char *path, bool use_gitignore, const dw_config *cfg, dw_f
     if (!S_ISDIR(st.st_mode)) {
         const char *b = strrchr(path, '/');
         b = b ? b + 1 : path;
-        dw_found_add_kind(out, path, false, dw_is_compose_name(b) ? DW_FILE_COMPOSE : DW_FILE_DOCKERFILE);
+        dw_found_add_kind(out, path, false, kind_of(b));
         return 0;
     }
     walker w;

@@ -1,20 +1,127 @@
-/* df_context.c — rules that read the build context next to the
- * Dockerfile: copy-ignored-file (BuildKit's CopyIgnoredFile). The context
- * is the Dockerfile's folder unless the caller says otherwise
- * (dw_lint_opts.context_dir). */
+/* df_context.c — what a Dockerfile takes from its build context (the COPY
+ * and ADD sources that read it, with what the linter knows of their
+ * variables), and copy-ignored-file (BuildKit's CopyIgnoredFile). The
+ * context is the Dockerfile's folder unless the caller says otherwise
+ * (dw_lint_opts.context_dir); see context_index.h. */
 #include "rule.h"
 
-#include <stdlib.h>
+#include "../ignore/copy_sources.h"
+#include "context_index.h"
+#include "hl_util.h"
 
-#include "../ignore/dockerignore.h"
+/* Variables lookups walk back through the stages: a hostile file with
+ * thousands of COPY $X lines must stay linear, so the walk has a budget per
+ * lint; past it, variables count as unknown (the source is skipped). */
+#define VAR_STEPS 200000u
 
-/* A source BuildKit does not read from the context: a URL, a Git
- * repository, or a heredoc. */
-static bool remote_or_inline(dw_str s)
+/* BuildKit fills these in from the platform: their value here is a guess. */
+static bool platform_arg(dw_str n)
 {
-    return dw_str_has_prefix(s, "http://") || dw_str_has_prefix(s, "https://") ||
-           dw_str_has_prefix(s, "git@") || dw_str_has_prefix(s, "git://") || dw_str_has_prefix(s, "<<") ||
-           (s.len > 4 && memcmp(s.ptr + s.len - 4, ".git", 4) == 0 && dw_str_chr(s, ':'));
+    static const char *const names[] = {"TARGETPLATFORM", "TARGETOS",  "TARGETARCH", "TARGETVARIANT",
+                                        "BUILDPLATFORM",  "BUILDOS",   "BUILDARCH",  "BUILDVARIANT"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (dw_str_eqc(n, names[i])) return true;
+    return false;
+}
+
+static dw_str key_of(const dw_kv *kv) { return kv->key.has_expanded ? kv->key.expanded : kv->key.text; }
+
+/* An ARG without a default has a value when given as a build arg, or when
+ * a global ARG of that name has one. */
+static bool arg_has_value(dw_lint *ctx, const dw_kv *kv)
+{
+    if (kv->has_eq) return true;
+    dw_str name = key_of(kv);
+    if (dw_lint_build_arg(ctx, dw_str_cstr(ctx->a, name))) return true;
+    for (uint32_t g = 0; g < ctx->df->nglobal_args; g++) {
+        const dw_kv *gk = &ctx->df->global_args[g];
+        if (dw_str_eq(key_of(gk), name)) return gk->has_eq || dw_lint_build_arg(ctx, dw_str_cstr(ctx->a, name));
+    }
+    return false;
+}
+
+/* Is `name` set where `in` runs, by an ENV or an ARG with a value that the
+ * linter knows? The base image's own ENV is unknown. */
+static bool var_known(dw_lint *ctx, const dw_instr *in, dw_str name, uint32_t *steps)
+{
+    if (platform_arg(name)) return false;
+    const dw_dockerfile *df = ctx->df;
+    const dw_stage *st = dw_lint_stage(ctx, in);
+    uint32_t end = (uint32_t)(in - df->instrs);
+    for (uint32_t hops = 0; st && hops <= df->nstages; hops++) {
+        for (uint32_t j = end; j-- > st->first;) {
+            if (++*steps > VAR_STEPS) return false;
+            const dw_instr *x = &df->instrs[j];
+            if (x->kind != DW_I_ENV && x->kind != DW_I_ARG) continue;
+            for (uint32_t k = x->nkvs; k-- > 0;) {
+                if (!dw_str_eq(key_of(&x->kvs[k]), name)) continue;
+                return x->kind == DW_I_ENV || arg_has_value(ctx, &x->kvs[k]);
+            }
+        }
+        if (st->base_kind != DW_BASE_STAGE || st->base_stage < 0 || (uint32_t)st->base_stage >= st->index) return false;
+        st = &df->stages[st->base_stage];
+        end = st->first + st->count;
+    }
+    return false;
+}
+
+static bool has_unknown_var(dw_lint *ctx, const dw_instr *in, dw_str text, uint32_t *steps)
+{
+    size_t pos = 0, start, end;
+    bool in_dq = false;
+    dw_str name;
+    while (hl_next_var(text, ctx->df->escape, &pos, &in_dq, &name, &start, &end))
+        if (!var_known(ctx, in, name, steps)) return true;
+    return false;
+}
+
+static bool flag_on(const dw_instr *in, const char *name)
+{
+    const dw_flag *f = hl_flag(in, name);
+    return f && (!f->has_value || dw_str_eqc(f->value, "true") || dw_str_eqc(f->value, "1"));
+}
+
+static bool is_root(dw_str v)
+{
+    char *tmp = dw_xmalloc(2 * v.len + 4);
+    tmp[0] = '/';
+    memcpy(tmp + 1, v.ptr, v.len);
+    char *out = tmp + v.len + 1;
+    size_t n = dw_go_clean(tmp, v.len + 1, out);
+    bool root = n == 1 && out[0] == '/';
+    free(tmp);
+    return root;
+}
+
+bool dw_ctx_source_next(dw_lint *ctx, dw_ctx_source_iter *it, dw_ctx_source *out)
+{
+    const dw_dockerfile *df = ctx->df;
+    for (; it->i < df->ninstrs; it->i++, it->k = 0) {
+        const dw_instr *in = &df->instrs[it->i];
+        if ((in->kind != DW_I_COPY && in->kind != DW_I_ADD) || in->error || in->nargs < 2) continue;
+        if (hl_flag(in, "from")) continue; /* another stage's or image's files */
+        while (it->k + 1 < in->nargs) {
+            const dw_word *w = &in->args[it->k++];
+            dw_str v = w->has_expanded ? w->expanded : w->text;
+            if (!dw_copy_source_is_local(v.ptr, v.len)) continue;
+            out->in = in;
+            out->w = w;
+            out->value = v;
+            out->parents = in->kind == DW_I_COPY && flag_on(in, "parents");
+            out->unresolved = dw_str_chr(w->text, '$') && has_unknown_var(ctx, in, w->text, &it->steps);
+            out->whole = !out->parents && is_root(v);
+            return true;
+        }
+    }
+    return false;
+}
+
+bool dw_ctx_whole_copy(dw_lint *ctx, dw_ctx_source *out)
+{
+    dw_ctx_source_iter it = {0, 0, 0};
+    while (dw_ctx_source_next(ctx, &it, out))
+        if (out->whole && !out->unresolved && dw_lint_stage_reached(ctx, out->in->stage)) return true;
+    return false;
 }
 
 /* `.` and `/` (the whole context) count only when a plain pattern excludes
@@ -29,70 +136,46 @@ static bool excludes_everything(const dw_dockerignore *di)
     return false;
 }
 
-static char *dirname_of(const char *path)
+bool dw_copy_source_ignored(const dw_dockerignore *di, dw_str src, uint32_t *decider)
 {
-    const char *slash = strrchr(path, '/');
-    if (!slash) return strdup(".");
-    if (slash == path) return strdup("/");
-    return strndup(path, (size_t)(slash - path));
+    *decider = UINT32_MAX;
+    if (!di) return false;
+    char *clean = dw_xmalloc(src.len + 2);
+    size_t n = dw_go_clean(src.ptr, src.len, clean);
+    /* the context is relative to its root: drop a leading slash */
+    const char *rel = clean;
+    while (n && rel[0] == '/') { rel++; n--; }
+    bool whole = n == 0 || (n == 1 && rel[0] == '.');
+    bool hit = whole ? excludes_everything(di) : dw_dockerignore_matches(di, rel, n, decider) == DW_DI_MATCH;
+    free(clean);
+    return hit;
 }
+
+/* ---- copy-ignored-file (CopyIgnoredFile) ---- */
 
 void check_copy_ignored_file(dw_lint *ctx)
 {
-    dw_dockerfile *df = ctx->df;
-    const char *path = df->path;
-    bool from_stdin = !path || !strcmp(path, "-");
-    char *context = ctx->opts && ctx->opts->context_dir ? strdup(ctx->opts->context_dir)
-                    : from_stdin ? strdup(".") : dirname_of(path);
-    bool beside = false;
-    char *ignore = dw_dockerignore_locate(from_stdin ? NULL : path, context, &beside);
-    dw_dockerignore *di = ignore ? dw_dockerignore_load(ignore) : NULL;
+    const dw_context_index *ci = dw_lint_context_index(ctx);
     /* BuildKit's check only runs when the ignore file has no exception
      * line: with `!` patterns, what is excluded depends on the walk */
-    if (!di || di->exceptions) goto done;
-    bool everything = excludes_everything(di);
-    char *clean = NULL;
-    size_t cap = 0;
-    for (uint32_t i = 0; i < df->ninstrs; i++) {
-        const dw_instr *in = &df->instrs[i];
-        if (in->kind != DW_I_COPY && in->kind != DW_I_ADD) continue;
-        if (in->nheredocs && in->nargs < 2) continue;
-        bool from = false;
-        for (uint32_t f = 0; f < in->nflags; f++) from |= dw_str_eqc(in->flags[f].name, "from");
-        if (from || in->nargs < 2) continue;
-        for (uint32_t k = 0; k + 1 < in->nargs; k++) {
-            const dw_word *w = &in->args[k];
-            dw_str src = w->has_expanded ? w->expanded : w->text;
-            if (!src.len || remote_or_inline(src)) continue;
-            if (src.len + 2 > cap) {
-                cap = src.len + 2;
-                clean = realloc(clean, cap);
-            }
-            size_t n = dw_go_clean(src.ptr, src.len, clean);
-            /* the context is relative to its root: drop a leading slash */
-            const char *rel = clean;
-            while (n && rel[0] == '/') { rel++; n--; }
-            bool whole = n == 0 || (n == 1 && rel[0] == '.');
-            uint32_t decider = UINT32_MAX;
-            bool hit = whole ? everything : dw_dockerignore_matches(di, rel, n, &decider) == DW_DI_MATCH;
-            if (!hit) continue;
-            const char *verb = in->kind == DW_I_ADD ? "ADD" : "COPY";
-            dw_diag *d;
-            if (decider != UINT32_MAX) {
-                const dw_di_pattern *p = &di->patterns[decider];
-                d = dw_report(ctx, in, w->span, "%s source '%.*s' is excluded by %s (pattern '%.*s' on line %u)", verb,
-                              (int)src.len, src.ptr, ignore, (int)p->text.len, p->text.ptr, p->line);
-            } else {
-                d = dw_report(ctx, in, w->span, "%s source '%.*s' is excluded by %s", verb, (int)src.len, src.ptr,
-                              ignore);
-            }
-            dw_diag_help(ctx, d, "the build does not send excluded files: remove the pattern, add a `!` exception, or "
-                                 "stop copying it");
+    const dw_dockerignore *di = ci->ignore;
+    if (!ci->known || !di || di->exceptions) return;
+    dw_ctx_source_iter it = {0, 0, 0};
+    dw_ctx_source s;
+    while (dw_ctx_source_next(ctx, &it, &s)) {
+        uint32_t decider;
+        if (!dw_copy_source_ignored(di, s.value, &decider)) continue;
+        const char *verb = s.in->kind == DW_I_ADD ? "ADD" : "COPY";
+        dw_diag *d;
+        if (decider != UINT32_MAX) {
+            const dw_di_pattern *p = &di->patterns[decider];
+            d = dw_report(ctx, s.in, s.w->span, "%s source '%.*s' is excluded by %s (pattern '%.*s' on line %u)", verb,
+                          (int)s.value.len, s.value.ptr, ci->ignore_path, (int)p->text.len, p->text.ptr, p->line);
+        } else {
+            d = dw_report(ctx, s.in, s.w->span, "%s source '%.*s' is excluded by %s", verb, (int)s.value.len,
+                          s.value.ptr, ci->ignore_path);
         }
+        dw_diag_help(ctx, d, "the build does not send excluded files: remove the pattern, add a `!` exception, or "
+                             "stop copying it");
     }
-    free(clean);
-done:
-    dw_dockerignore_free(di);
-    free(ignore);
-    free(context);
 }
