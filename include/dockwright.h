@@ -421,7 +421,7 @@ int dw_config_add_label(dw_config *c, const char *spec);
 int dw_config_load(dw_config *c, const char *path, const char *start, char **err);
 
 /* ---- discovery ---- */
-typedef enum { DW_FILE_DOCKERFILE, DW_FILE_COMPOSE } dw_file_kind;
+typedef enum { DW_FILE_DOCKERFILE, DW_FILE_COMPOSE, DW_FILE_DOCKERIGNORE } dw_file_kind;
 typedef struct { char *path; bool from_stdin; dw_file_kind kind; } dw_found_file;
 typedef struct { dw_found_file *v; uint32_t n, cap; } dw_found;
 
@@ -431,10 +431,14 @@ typedef struct { dw_found_file *v; uint32_t n, cap; } dw_found;
 bool dw_is_dockerfile_name(const char *name);
 /* True for compose.y(a)ml, docker-compose.y(a)ml and their *.y(a)ml variants. */
 bool dw_is_compose_name(const char *name);
+/* True for compose.override.y(a)ml and docker-compose.override.y(a)ml. */
+bool dw_is_compose_override_name(const char *name);
+/* True for .dockerignore and <Dockerfile name>.dockerignore. */
+bool dw_is_dockerignore_name(const char *name);
 /* Adds the build files under `path` (a directory is walked, skipping .git,
  * node_modules, .venv, vendor and, with use_gitignore, what .gitignore
- * excludes; a file is taken whatever its name). Dockerfiles and Compose
- * files are found, each with its kind. The config's `exclude` globs (and
+ * excludes; a file is taken whatever its name). Dockerfiles, Compose
+ * files and .dockerignore files are found, each with its kind. The config's `exclude` globs (and
  * dclint's, for Compose files) skip files and folders under a walked
  * directory. Returns -1 with *why when `path` cannot be read. */
 int dw_discover(const char *path, bool use_gitignore, const dw_config *cfg, dw_found *out, const char **why);

@@ -5,6 +5,7 @@
  * reported as skipped when it is absent. */
 #include "runner.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -127,6 +128,41 @@ const char *corpus_path(const char *sub)
     snprintf(buf, sizeof buf, "%s/%s", root, sub);
     struct stat st;
     return stat(buf, &st) == 0 ? buf : NULL;
+}
+
+int case_args(const char *cdir, char **argv, int ac, int max, char **buf)
+{
+    char p[4096];
+    snprintf(p, sizeof p, "%s/args", cdir);
+    *buf = slurp(p, NULL);
+    bool has_path = false;
+    if (*buf) {
+        char *save, *a;
+        for (a = strtok_r(*buf, "\n", &save); a && ac < max - 2; a = strtok_r(NULL, "\n", &save)) {
+            argv[ac++] = a;
+            has_path |= a[0] != '-';
+        }
+    }
+    if (!has_path) argv[ac++] = ".";
+    argv[ac] = NULL;
+    return ac;
+}
+
+void remove_tree(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        char p[4096];
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        struct stat st;
+        if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) remove_tree(p);
+        else unlink(p);
+    }
+    closedir(d);
+    rmdir(dir);
 }
 
 char *slurp(const char *path, size_t *len)

@@ -35,6 +35,13 @@ void suite_golden(suite *s, const char *dir, const char *casename, const char *f
 const char *corpus_path(const char *sub);
 /* Reads a whole file, NUL-terminated; NULL when it cannot be read. */
 char *slurp(const char *path, size_t *len);
+/* A case folder's `args` file (one argument per line) appended to argv
+ * after its first `ac` entries, then "." unless one of them is a path;
+ * argv ends with NULL (max entries in all). Returns the count; the
+ * strings live in *buf, to free. */
+int case_args(const char *cdir, char **argv, int ac, int max, char **buf);
+/* Removes a folder and everything under it (symlinks are not followed). */
+void remove_tree(const char *dir);
 /* Path of the dockwright binary under test. */
 const char *dw_binary(void);
 /* Runs argv (argv[0] = binary) in directory `cwd` (NULL = here), stdin from

@@ -425,7 +425,7 @@ static char *found_list(const char *root, bool gitignore, const dw_config *cfg)
         const char *p = f.v[i].path;
         if (!strncmp(p, root, rl) && p[rl] == '/') p += rl + 1;
         v[i] = malloc(strlen(p) + 3);
-        sprintf(v[i], "%c:%s", f.v[i].kind == DW_FILE_COMPOSE ? 'C' : 'D', p);
+        sprintf(v[i], "%c:%s", f.v[i].kind == DW_FILE_COMPOSE ? 'C' : f.v[i].kind == DW_FILE_DOCKERIGNORE ? 'I' : 'D', p);
     }
     for (uint32_t i = 0; i < f.n; i++) /* tiny insertion sort */
         for (uint32_t k = i; k > 0 && strcmp(v[k - 1], v[k]) > 0; k--) {
@@ -479,11 +479,11 @@ static void discover_tests(void)
 
     expect_list("discover-gitignore", found_list(r, true, NULL),
                 "C:compose.yaml\nC:docker-compose.prod.yml\nD:Dockerfile\nD:app/Dockerfile.dev\nD:app/x.Dockerfile\n"
-                "D:sub/Dockerfile\nD:sub/gen/Dockerfile.keep\n");
+                "D:sub/Dockerfile\nD:sub/gen/Dockerfile.keep\nI:app/x.dockerignore\n");
     expect_list("discover-no-ignore", found_list(r, false, NULL),
                 "C:compose.yaml\nC:docker-compose.prod.yml\nD:Dockerfile\nD:app/Dockerfile.dev\nD:app/x.Dockerfile\n"
                 "D:build/Dockerfile\nD:deep/a/b/Containerfile\nD:deep/a/b/Dockerfile\nD:logs/keep/Dockerfile\n"
-                "D:sub/Dockerfile\nD:sub/Dockerfile.local\nD:sub/gen/Dockerfile\nD:sub/gen/Dockerfile.keep\n");
+                "D:sub/Dockerfile\nD:sub/Dockerfile.local\nD:sub/gen/Dockerfile\nD:sub/gen/Dockerfile.keep\nI:app/x.dockerignore\n");
     /* a sub-folder checked on its own still obeys the .gitignore above it */
     char sub[600];
     snprintf(sub, sizeof sub, "%s/sub", r);
@@ -1022,16 +1022,20 @@ static void cli_tests(void)
 {
     const char *r = repo("cli");
     put(r, ".dockwright.yaml", "rules:\n  nope-rule: off\nfailure-threshold: none\n");
-    put(r, "svc/Dockerfile", "FROM scratch\nBOGUS x\n");
-    put(r, "svc/compose.yaml", "services: {web: {image: nginx}}\n");
-    put(r, "gen/Dockerfile", "FROM scratch\nBOGUS x\n");
+    put(r, "svc/Dockerfile", "FROM scratch\nBOGUS x\nUSER 65534\n");
+    /* a hardened service: the Compose rules find nothing in it */
+    put(r, "svc/compose.yaml",
+        "services:\n  web:\n    image: nginx:1.27\n    read_only: true\n    cap_drop: [ALL]\n"
+        "    security_opt: [\"no-new-privileges:true\"]\n    restart: unless-stopped\n"
+        "    healthcheck: {test: [\"CMD\", \"true\"]}\n    deploy: {resources: {limits: {memory: 128M, cpus: \"0.5\"}}}\n");
+    put(r, "gen/Dockerfile", "FROM scratch\nBOGUS x\nUSER 65534\n");
     put(r, ".gitignore", "gen/\n");
     const char *none[] = {NULL};
     int rc;
     json_t *j = run_json(r, none, &rc);
     char *got = diag_lines(j);
     /* the config error is a finding of the config file; the compose file is
-     * found but not linted yet; failure-threshold none: exit 0 */
+     * linted and clean; failure-threshold none: exit 0 */
     const char *want = ".dockwright.yaml:2:3:config-error\nsvc/Dockerfile:2:1:syntax-error\n";
     CHECK("cli-config-error", j && !strcmp(got, want) && rc == 0, "rc=%d\n%s", rc, got);
     free(got);

@@ -205,7 +205,7 @@ static void restore_env(const char *name, char *saved)
 /* The ShellCheck pass beyond the corpus rows, in a fresh folder `dir`. */
 static void sc_checks(suite *s, const char *dir, bool have)
 {
-    put_file(dir, "Dockerfile", "FROM debian:12\nRUN echo $foo\nRUN echo $bar\n", 0);
+    put_file(dir, "Dockerfile", "FROM debian:12\nRUN echo $foo\nRUN echo $bar\nUSER nobody\n", 0);
     int rc, n;
     char *err = NULL;
     if (have) {
@@ -298,7 +298,7 @@ static void sc_checks(suite *s, const char *dir, bool have)
     /* not installed: skipped, said once on stderr, exit status unchanged */
     rm_file(bindir, "shellcheck");
     setenv("PATH", bindir, 1);
-    put_file(dir, "Dockerfile.two", "FROM debian:12\nRUN echo $foo\n", 0);
+    put_file(dir, "Dockerfile.two", "FROM debian:12\nRUN echo $foo\nUSER nobody\n", 0);
     char *a6[] = {"check", "--format", "json", "--no-config", "--shellcheck", "-j", "2", "Dockerfile", "Dockerfile.two", NULL};
     n = sc_count(dir, a6, NULL, &rc, &err);
     const char *note = "shellcheck is not installed";

@@ -48,15 +48,11 @@ static char *doc_path(const char *slug)
     return p;
 }
 
-/* The first ```<lang> block (dockerfile, or dockerignore for a
- * .dockerignore beside it) after the heading `## <section>`; *args gets the
+/* The first ```<lang> block (dockerfile; dockerignore for a .dockerignore
+ * beside it; yaml for a compose.yaml) after the heading `## <section>`; *args gets the
  * text of a `<!-- args: ... -->` comment in that section. */
 static char *doc_block_lang(const char *doc, const char *section, const char *lang, char **args);
 
-static char *doc_block(const char *doc, const char *section, char **args)
-{
-    return doc_block_lang(doc, section, "dockerfile", args);
-}
 
 static char *doc_block_lang(const char *doc, const char *section, const char *lang, char **args)
 {
@@ -85,6 +81,129 @@ static char *doc_block_lang(const char *doc, const char *section, const char *la
     return block;
 }
 
+/* The files of one doc example: a Dockerfile, a .dockerignore, a
+ * compose.yaml (```yaml) and empty files named by `<!-- files: a, b/c -->`. */
+typedef struct {
+    char *dockerfile, *ignore, *compose, *files, *args;
+} doc_example;
+
+static void example_free(doc_example *e)
+{
+    free(e->dockerfile);
+    free(e->ignore);
+    free(e->compose);
+    free(e->files);
+    free(e->args);
+}
+
+static char *doc_comment(const char *doc, const char *section, const char *key)
+{
+    char head[64];
+    snprintf(head, sizeof head, "\n## %s", section);
+    const char *h = strstr(doc, head);
+    if (!h) return NULL;
+    const char *next = strstr(h + 1, "\n## ");
+    const char *a = strstr(h, key);
+    if (!a || (next && a > next)) return NULL;
+    a += strlen(key);
+    const char *e = strstr(a, "-->");
+    return e ? strndup(a, (size_t)(e - a)) : NULL;
+}
+
+static bool example_read(const char *doc, const char *section, doc_example *e)
+{
+    memset(e, 0, sizeof *e);
+    e->dockerfile = doc_block_lang(doc, section, "dockerfile", &e->args);
+    e->ignore = doc_block_lang(doc, section, "dockerignore", NULL);
+    e->compose = doc_block_lang(doc, section, "yaml", NULL);
+    e->files = doc_comment(doc, section, "<!-- files:");
+    return e->dockerfile || e->ignore || e->compose;
+}
+
+static void put_file(const char *dir, const char *name, const char *text, char ***made, int *nmade)
+{
+    char path[700];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    /* parent folders first */
+    for (char *q = path + strlen(dir) + 1; (q = strchr(q, '/')); q++) {
+        *q = 0;
+        if (mkdir(path, 0755) == 0) (*made)[(*nmade)++] = strdup(path);
+        *q = '/';
+    }
+    FILE *f = fopen(path, "w");
+    if (!f) return;
+    if (text) fputs(text, f);
+    fclose(f);
+    (*made)[(*nmade)++] = strdup(path);
+}
+
+/* Runs `check --format json --enable slug [args] .` in a folder holding the
+ * example's files and returns how many findings of `slug` it printed, or -1
+ * on failure. */
+static int count_findings(const char *slug, const doc_example *ex, char **why)
+{
+    char dir[] = "/tmp/dw-doc-XXXXXX";
+    if (!mkdtemp(dir)) return -1;
+    char **made = calloc(256, sizeof *made);
+    int nmade = 0;
+    if (ex->dockerfile) put_file(dir, "Dockerfile", ex->dockerfile, &made, &nmade);
+    if (ex->ignore) put_file(dir, ".dockerignore", ex->ignore, &made, &nmade);
+    if (ex->compose) put_file(dir, "compose.yaml", ex->compose, &made, &nmade);
+    char *files = ex->files ? strdup(ex->files) : NULL;
+    if (files) {
+        char *save, *t;
+        for (t = strtok_r(files, " ,\t\n", &save); t && nmade < 200; t = strtok_r(NULL, " ,\t\n", &save)) {
+            /* `name:150M`: a sparse file of that size (for context-large) */
+            char *size = strrchr(t, ':');
+            if (size) *size++ = 0;
+            put_file(dir, t, "", &made, &nmade);
+            if (size) {
+                char p[700], *unit;
+                unsigned long long n = strtoull(size, &unit, 10);
+                n <<= *unit == 'G' ? 30 : *unit == 'M' ? 20 : *unit == 'K' ? 10 : 0;
+                snprintf(p, sizeof p, "%s/%s", dir, t);
+                if (truncate(p, (off_t)n) != 0) fprintf(stderr, "rules-docs: cannot size %s\n", p);
+            }
+        }
+    }
+    char *argv[32] = {(char *)dw_binary(), "check", "--format", "json", "--no-config", "--enable", (char *)slug};
+    int ac = 7;
+    char *argcopy = ex->args ? strdup(ex->args) : NULL;
+    if (argcopy) {
+        char *save, *t;
+        for (t = strtok_r(argcopy, " \t\n", &save); t && ac < 29; t = strtok_r(NULL, " \t\n", &save)) argv[ac++] = t;
+    }
+    argv[ac++] = ".";
+    argv[ac] = NULL;
+    char *out, *err;
+    int rc = run_capture(dir, argv, &out, NULL, &err, NULL);
+    int count = -1;
+    json_error_t je;
+    json_t *j = rc >= 0 && rc != 2 ? json_loads(out, 0, &je) : NULL;
+    if (j) {
+        count = 0;
+        size_t i;
+        json_t *d;
+        json_array_foreach(json_object_get(j, "diagnostics"), i, d)
+            if (!strcmp(json_string_value(json_object_get(d, "rule")), slug)) count++;
+        json_decref(j);
+    } else if (why) {
+        *why = strdup(err && *err ? err : "no JSON output");
+    }
+    free(out);
+    free(err);
+    free(argcopy);
+    free(files);
+    /* files before their folders: remove in reverse order of creation */
+    for (int i = nmade; i-- > 0;) {
+        if (unlink(made[i]) != 0) rmdir(made[i]);
+        free(made[i]);
+    }
+    free(made);
+    rmdir(dir);
+    return count;
+}
+
 void suite_rules_registry(void)
 {
     suite s;
@@ -111,67 +230,20 @@ void suite_rules_registry(void)
         char *doc = slurp(doc_path(r[i].slug), NULL);
         if (!doc) { suite_fail(&s, r[i].slug, "no page %s", doc_path(r[i].slug)); continue; }
         if (!engine_rule(&r[i])) {
-            char *bad = doc_block(doc, "Bad", NULL), *good = doc_block(doc, "Good", NULL);
-            if (!bad || !good) suite_fail(&s, r[i].slug, "the page needs ```dockerfile blocks under ## Bad and ## Good");
+            doc_example bad, good;
+            bool ok = example_read(doc, "Bad", &bad) & example_read(doc, "Good", &good);
+            if (!ok)
+                suite_fail(&s, r[i].slug,
+                           "the page needs ```dockerfile, ```yaml or ```dockerignore blocks under ## Bad and ## Good");
             else suite_pass(&s);
-            free(bad);
-            free(good);
+            example_free(&bad);
+            example_free(&good);
         } else {
             suite_pass(&s);
         }
         free(doc);
     }
     suite_end(&s);
-}
-
-/* Runs `check --format json --enable slug [args] Dockerfile` on `text` and
- * returns how many findings of `slug` it printed, or -1 on failure. */
-static int count_findings(const char *slug, const char *text, const char *ignore, const char *args, char **why)
-{
-    char dir[] = "/tmp/dw-doc-XXXXXX";
-    if (!mkdtemp(dir)) return -1;
-    char path[600], ipath[600];
-    snprintf(path, sizeof path, "%s/Dockerfile", dir);
-    snprintf(ipath, sizeof ipath, "%s/.dockerignore", dir);
-    FILE *f = fopen(path, "w");
-    if (!f) return -1;
-    fputs(text, f);
-    fclose(f);
-    if (ignore && (f = fopen(ipath, "w"))) {
-        fputs(ignore, f);
-        fclose(f);
-    }
-    char *argv[32] = {(char *)dw_binary(), "check", "--format", "json", "--no-config", "--enable", (char *)slug};
-    int ac = 7;
-    char *argcopy = args ? strdup(args) : NULL;
-    if (argcopy) {
-        char *save, *t;
-        for (t = strtok_r(argcopy, " \t\n", &save); t && ac < 29; t = strtok_r(NULL, " \t\n", &save)) argv[ac++] = t;
-    }
-    argv[ac++] = "Dockerfile";
-    argv[ac] = NULL;
-    char *out, *err;
-    int rc = run_capture(dir, argv, &out, NULL, &err, NULL);
-    int count = -1;
-    json_error_t je;
-    json_t *j = rc >= 0 && rc != 2 ? json_loads(out, 0, &je) : NULL;
-    if (j) {
-        count = 0;
-        size_t i;
-        json_t *d;
-        json_array_foreach(json_object_get(j, "diagnostics"), i, d)
-            if (!strcmp(json_string_value(json_object_get(d, "rule")), slug)) count++;
-        json_decref(j);
-    } else if (why) {
-        *why = strdup(err && *err ? err : "no JSON output");
-    }
-    free(out);
-    free(err);
-    free(argcopy);
-    unlink(path);
-    unlink(ipath);
-    rmdir(dir);
-    return count;
 }
 
 void suite_rules_docs(void)
@@ -181,7 +253,8 @@ void suite_rules_docs(void)
     uint32_t n;
     const dw_rule *r = dw_rules(&n);
     for (uint32_t i = 0; i < n; i++) {
-        if (engine_rule(&r[i])) continue;
+        /* the Compose loader's findings are deterministic: their pages' examples run too */
+        if (engine_rule(&r[i]) && strcmp(r[i].family, "compose") != 0) continue;
         if (!strcmp(r[i].slug, "shellcheck") && !have_shellcheck()) {
             suite_skip(&s, 2, "the shellcheck page's examples: shellcheck is not installed");
             continue;
@@ -190,20 +263,17 @@ void suite_rules_docs(void)
         if (!doc) { suite_skip(&s, 2, NULL); continue; }
         const char *sections[2] = {"Bad", "Good"};
         for (int k = 0; k < 2; k++) {
-            char *args = NULL, *why = NULL;
-            char *block = doc_block(doc, sections[k], &args);
+            char *why = NULL;
+            doc_example ex;
             char name[128];
             snprintf(name, sizeof name, "%s %s example", r[i].slug, sections[k]);
-            if (!block) { suite_skip(&s, 1, NULL); free(args); continue; }
-            char *ignore = doc_block_lang(doc, sections[k], "dockerignore", NULL);
-            int c = count_findings(r[i].slug, block, ignore, args, &why);
-            free(ignore);
+            if (!example_read(doc, sections[k], &ex)) { suite_skip(&s, 1, NULL); example_free(&ex); continue; }
+            int c = count_findings(r[i].slug, &ex, &why);
             if (c < 0) suite_fail(&s, name, "check failed: %s", why ? why : "?");
             else if (k == 0 && c == 0) suite_fail(&s, name, "the rule does not fire on its Bad example");
             else if (k == 1 && c > 0) suite_fail(&s, name, "the rule fires %d time(s) on its Good example", c);
             else suite_pass(&s);
-            free(block);
-            free(args);
+            example_free(&ex);
             free(why);
         }
         free(doc);
@@ -240,23 +310,12 @@ void suite_cases_check(void)
     bool have_sc = have_shellcheck();
     int sc_skipped = 0;
     for (int i = 0; i < n; i++) {
-        char cdir[600], p[700];
+        char cdir[600];
         if (!strncmp(names[i], "sc-", 3) && !have_sc) { sc_skipped++; continue; }
         snprintf(cdir, sizeof cdir, "%s/%s", dir, names[i]);
         char *argv[40] = {(char *)dw_binary(), "check", "--no-config"};
-        int ac = 3;
-        snprintf(p, sizeof p, "%s/args", cdir);
-        char *args = slurp(p, NULL);
-        bool has_path = false;
-        if (args) {
-            char *save, *a;
-            for (a = strtok_r(args, "\n", &save); a && ac < 37; a = strtok_r(NULL, "\n", &save)) {
-                argv[ac++] = a;
-                has_path |= a[0] != '-';
-            }
-        }
-        if (!has_path) argv[ac++] = ".";
-        argv[ac] = NULL;
+        char *args;
+        case_args(cdir, argv, 3, 40, &args);
         char *out, *err;
         size_t olen;
         int rc = run_capture(cdir, argv, &out, &olen, &err, NULL);

@@ -2,11 +2,15 @@
  * each PATH, lints them in parallel (-j), and prints every finding in the
  * chosen format, sorted by file, line, column and rule whatever -j is.
  * Exit status: 0 nothing at or above the failure threshold, 1 findings at or
- * above it, 2 a usage error or a file that could not be read. */
-#include "cli.h"
+ * above it (or more warnings than --max-warnings), 2 a usage error or a file
+ * that could not be read. `fix` runs the same pipeline through a hook
+ * (check_jobs.h, cmd_fix.c). */
+#include "check_jobs.h"
+
+#include "../compose/compose.h"
+#include "../ignore/dockerignore.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,7 +18,8 @@
 static const char check_usage[] =
     "usage: dockwright check [options] [PATH...]\n"
     "\n"
-    "Lints the Dockerfiles found under each PATH (default: .). `-` reads one file from stdin.\n"
+    "Lints the Dockerfiles, Compose files and .dockerignore files found under each PATH\n"
+    "(default: .). `-` reads one Dockerfile from stdin.\n"
     "\n"
     "output:\n"
     "  --format FMT             tty (default on a terminal), gnu (default when piped), json, sarif,\n"
@@ -22,6 +27,7 @@ static const char check_usage[] =
     "  --color WHEN             always, never or auto (default)\n"
     "  --failure-threshold LVL  error, warning (default), info, style or none   (alias: -t)\n"
     "  --no-fail                always exit 0 unless a file cannot be read\n"
+    "  --max-warnings N         also exit 1 when more than N findings are warnings (dclint's option)\n"
     "rules:\n"
     "  --enable RULE            turn a rule on (slug or alias)\n"
     "  --disable RULE           turn a rule off                                  (alias: --ignore)\n"
@@ -30,7 +36,7 @@ static const char check_usage[] =
     "  --require-label L:TYPE   require label L of TYPE (text, url, semver, hash, rfc3339, spdx, email)\n"
     "  --strict-labels          only the required labels may be set (label-superfluous)\n"
     "  --shellcheck             also run ShellCheck (when installed) on every RUN script\n"
-    "  --config FILE            use this config file;  --no-config: use none\n"
+    "  --config FILE            use this config file (even with --no-config);  --no-config: use none\n"
     "build:\n"
     "  --build-arg NAME=VALUE   an ARG value, as docker build takes it\n"
     "  --target STAGE           lint as if STAGE were the stage built\n"
@@ -39,55 +45,30 @@ static const char check_usage[] =
     "  --no-ignore              do not skip what .gitignore excludes\n"
     "  -j N                     files checked in parallel (default: cores)\n";
 
-typedef struct {
-    char *path;          /* shown path */
-    bool from_stdin;
-    dw_dockerfile *df;
-    char *error;         /* could not be read */
-} job;
-
-typedef struct {
-    job *jobs;
-    uint32_t njobs;
-    uint32_t next;
-    pthread_mutex_t lock;
-    const dw_parse_opts *popts;
-    const dw_lint_opts *lopts;
-} pool;
-
-static void run_job(pool *p, job *j)
-{
-    size_t len;
-    char *src = dw_read_file(j->from_stdin ? "-" : j->path, &len);
-    if (!src) {
-        const char *why = strerror(errno);
-        j->error = malloc(strlen(why) + 1);
-        strcpy(j->error, why);
-        return;
-    }
-    j->df = dw_dockerfile_parse_owned(j->path, src, len, p->popts);
-    if (!j->df) {
-        j->error = strdup("file too large (over 4 GiB)");
-        return;
-    }
-    dw_lint_dockerfile(j->df, p->lopts);
-}
-
-static void *worker(void *arg)
-{
-    pool *p = arg;
-    for (;;) {
-        pthread_mutex_lock(&p->lock);
-        uint32_t i = p->next++;
-        pthread_mutex_unlock(&p->lock);
-        if (i >= p->njobs) return NULL;
-        run_job(p, &p->jobs[i]);
-    }
-}
-
 static int cmp_job(const void *a, const void *b)
 {
-    return strcmp(((const job *)a)->path, ((const job *)b)->path);
+    return strcmp(((const check_job *)a)->path, ((const check_job *)b)->path);
+}
+
+static int cmp_result(const void *a, const void *b)
+{
+    return strcmp(((const dw_file_result *)a)->path, ((const dw_file_result *)b)->path);
+}
+
+/* True when a base Compose file (compose.yaml, docker-compose.yml, ...)
+ * was found in the folder of `override`. */
+static bool has_base_compose(const dw_found *found, const char *override)
+{
+    const char *slash = strrchr(override, '/');
+    size_t dir = slash ? (size_t)(slash - override) + 1 : 0;
+    static const char *const bases[] = {"compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"};
+    for (uint32_t i = 0; i < found->n; i++) {
+        const char *p = found->v[i].path;
+        if (strncmp(p, override, dir) != 0 || strchr(p + dir, '/')) continue;
+        for (size_t b = 0; b < sizeof bases / sizeof *bases; b++)
+            if (!strcmp(p + dir, bases[b])) return true;
+    }
+    return false;
 }
 
 typedef struct {
@@ -109,21 +90,11 @@ static bool parse_level(const char *s, dw_severity *out)
     return dw_severity_parse(s, out) == 0;
 }
 
-static bool want_color(const char *when, FILE *f)
-{
-    if (!strcmp(when, "always")) return true;
-    if (!strcmp(when, "never")) return false;
-    const char *nc = getenv("NO_COLOR");
-    if (nc && *nc) return false;
-    const char *force = getenv("CLICOLOR_FORCE");
-    if (force && *force && strcmp(force, "0") != 0) return true;
-    const char *term = getenv("TERM");
-    if (term && !strcmp(term, "dumb")) return false;
-    return isatty(fileno(f));
-}
+int cmd_check(int argc, char **argv) { return check_main(argc, argv, NULL); }
 
-int cmd_check(int argc, char **argv)
+int check_main(int argc, char **argv, check_hook *hook)
 {
+    const char *cmd = hook ? hook->cmd : "check";
     dw_config *cfg = dw_config_new();
     strvec paths = {0}, enables = {0}, disables = {0}, severities = {0}, registries = {0}, labels = {0};
     dw_build_arg *bargs = calloc((size_t)argc + 1, sizeof *bargs);
@@ -131,14 +102,14 @@ int cmd_check(int argc, char **argv)
     const char *format = NULL, *color = "auto", *threshold = NULL, *target = NULL, *stdin_name = NULL;
     const char *config_path = NULL;
     bool no_fail = false, no_config = false, no_ignore = false, strict_labels = false, shellcheck = false;
-    long jobs = sysconf(_SC_NPROCESSORS_ONLN);
+    long jobs = sysconf(_SC_NPROCESSORS_ONLN), max_warnings = -1;
     int rc = 0;
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *val = NULL;
         int m = 0; /* the flag branches do not set it */
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) { fputs(check_usage, stdout); goto done; }
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) { fputs(hook ? hook->usage : check_usage, stdout); goto done; }
         else if (!strcmp(a, "--no-fail")) no_fail = true;
         else if (!strcmp(a, "--no-config")) no_config = true;
         else if (!strcmp(a, "--no-ignore")) no_ignore = true;
@@ -158,26 +129,35 @@ int cmd_check(int argc, char **argv)
         else if ((m = cli_opt(argc, argv, &i, "--stdin-filename", NULL, &val))) stdin_name = val;
         else if ((m = cli_opt(argc, argv, &i, "--build-arg", NULL, &val))) {
             const char *eq = strchr(val, '=');
-            if (!eq) { rc = cli_usage_error("check", "--build-arg needs NAME=VALUE"); goto done; }
+            if (!eq) { rc = cli_usage_error(cmd, "--build-arg needs NAME=VALUE"); goto done; }
             bargs[nbargs].name = strndup(val, (size_t)(eq - val));
             bargs[nbargs].value = eq + 1;
             nbargs++;
         } else if ((m = cli_opt(argc, argv, &i, "--jobs", "-j", &val))) {
             char *end;
             jobs = strtol(val, &end, 10);
-            if (*end || jobs < 1) { rc = cli_usage_error("check", "-j needs a positive number"); goto done; }
+            if (*end || jobs < 1) { rc = cli_usage_error(cmd, "-j needs a positive number"); goto done; }
+        } else if ((m = cli_opt(argc, argv, &i, "--max-warnings", NULL, &val))) {
+            char *end;
+            max_warnings = strtol(val, &end, 10);
+            if (*end || !*val || max_warnings < -1) {
+                rc = cli_usage_error(cmd, "--max-warnings needs a number (-1: no limit)");
+                goto done;
+            }
+        } else if (hook && (m = hook->option(hook, argc, argv, &i)) != 0) {
+            /* the command's own option (fix --diff, ...) */
         } else if (a[0] == '-' && a[1]) {
-            rc = cli_usage_error("check", "unknown option '%s' (see dockwright check --help)", a);
+            rc = cli_usage_error(cmd, "unknown option '%s' (see dockwright %s --help)", a, cmd);
             goto done;
         } else sv_push(&paths, (char *)a);
-        if (m < 0) { rc = cli_usage_error("check", "%s needs a value", a); goto done; }
+        if (m < 0) { rc = cli_usage_error(cmd, "%s needs a value", a); goto done; }
     }
 
     /* configuration: file first, then the command line on top */
-    if (!no_config) {
+    if (!no_config || config_path) {
         char *err = NULL;
         if (dw_config_load(cfg, config_path, paths.n ? paths.v[0] : ".", &err) < 0) {
-            rc = cli_usage_error("check", "%s", err ? err : "cannot read the config file");
+            rc = cli_usage_error(cmd, "%s", err ? err : "cannot read the config file");
             free(err);
             goto done;
         }
@@ -185,7 +165,7 @@ int cmd_check(int argc, char **argv)
     if (threshold) {
         if (!strcmp(threshold, "none")) cfg->failure_threshold = DW_SEV_OFF;
         else if (!parse_level(threshold, &cfg->failure_threshold) || cfg->failure_threshold == DW_SEV_OFF) {
-            rc = cli_usage_error("check", "unknown failure threshold '%s' (error, warning, info, style, none)", threshold);
+            rc = cli_usage_error(cmd, "unknown failure threshold '%s' (error, warning, info, style, none)", threshold);
             goto done;
         }
     }
@@ -196,31 +176,31 @@ int cmd_check(int argc, char **argv)
         dw_config_enable(cfg, "shellcheck");
     }
     for (uint32_t i = 0; i < enables.n; i++)
-        if (!dw_config_enable(cfg, enables.v[i])) { rc = cli_usage_error("check", "unknown rule '%s'", enables.v[i]); goto done; }
+        if (!dw_config_enable(cfg, enables.v[i])) { rc = cli_usage_error(cmd, "unknown rule '%s'", enables.v[i]); goto done; }
     for (uint32_t i = 0; i < disables.n; i++)
         if (!dw_config_set(cfg, disables.v[i], DW_SEV_OFF)) {
-            rc = cli_usage_error("check", "unknown rule '%s'", disables.v[i]);
+            rc = cli_usage_error(cmd, "unknown rule '%s'", disables.v[i]);
             goto done;
         }
     for (uint32_t i = 0; i < severities.n; i++) {
         char *eq = strchr(severities.v[i], '=');
         dw_severity sev;
-        if (!eq) { rc = cli_usage_error("check", "--severity needs RULE=LEVEL"); goto done; }
+        if (!eq) { rc = cli_usage_error(cmd, "--severity needs RULE=LEVEL"); goto done; }
         *eq = 0;
-        if (!parse_level(eq + 1, &sev)) { rc = cli_usage_error("check", "unknown level '%s'", eq + 1); goto done; }
-        if (!dw_config_set(cfg, severities.v[i], sev)) { rc = cli_usage_error("check", "unknown rule '%s'", severities.v[i]); goto done; }
+        if (!parse_level(eq + 1, &sev)) { rc = cli_usage_error(cmd, "unknown level '%s'", eq + 1); goto done; }
+        if (!dw_config_set(cfg, severities.v[i], sev)) { rc = cli_usage_error(cmd, "unknown rule '%s'", severities.v[i]); goto done; }
     }
     for (uint32_t i = 0; i < registries.n; i++) dw_config_add_registry(cfg, registries.v[i]);
     if (strict_labels) cfg->strict_labels = true;
     for (uint32_t i = 0; i < labels.n; i++)
         if (dw_config_add_label(cfg, labels.v[i]) < 0) {
-            rc = cli_usage_error("check", "--require-label needs NAME:TYPE (text, url, semver, hash, rfc3339, spdx, email)");
+            rc = cli_usage_error(cmd, "--require-label needs NAME:TYPE (text, url, semver, hash, rfc3339, spdx, email)");
             goto done;
         }
 
     dw_format fmt = isatty(STDOUT_FILENO) ? DW_FMT_TTY : DW_FMT_GNU;
     if (format && dw_format_parse(format, &fmt) < 0) {
-        rc = cli_usage_error("check", "unknown format '%s' (%s)", format, dw_format_names());
+        rc = cli_usage_error(cmd, "unknown format '%s' (%s)", format, dw_format_names());
         goto done;
     }
 
@@ -243,77 +223,91 @@ int cmd_check(int argc, char **argv)
         }
     }
 
-    job *jl = calloc(found.n ? found.n : 1, sizeof *jl);
-    uint32_t njobs = 0;
+    check_jobs composes = {0}, dockerfiles = {0}, ignores = {0};
     for (uint32_t i = 0; i < found.n; i++) {
-        if (found.v[i].kind != DW_FILE_DOCKERFILE) continue; /* Compose files are not linted yet */
-        jl[njobs].path = found.v[i].path;
-        jl[njobs].from_stdin = found.v[i].from_stdin;
-        njobs++;
+        dw_found_file *f = &found.v[i];
+        if (f->kind == DW_FILE_COMPOSE) {
+            /* an override file is merged onto the base file of its folder */
+            const char *base = strrchr(f->path, '/');
+            base = base ? base + 1 : f->path;
+            if (dw_is_compose_override_name(base) && has_base_compose(&found, f->path)) continue;
+        }
+        check_jobs *to = f->kind == DW_FILE_COMPOSE ? &composes : f->kind == DW_FILE_DOCKERIGNORE ? &ignores : &dockerfiles;
+        check_jobs_add(to, f->path, f->from_stdin, f->kind);
     }
-    qsort(jl, njobs, sizeof *jl, cmp_job);
+    if (dockerfiles.n) qsort(dockerfiles.v, dockerfiles.n, sizeof *dockerfiles.v, cmp_job);
 
     dw_parse_opts popts = {bargs, nbargs};
     dw_lint_opts lopts = {cfg, target, bargs, nbargs, NULL};
-    pool p = {jl, njobs, 0, PTHREAD_MUTEX_INITIALIZER, &popts, &lopts};
     uint32_t nthreads = jobs > 64 ? 64 : (uint32_t)jobs;
-    if (nthreads > njobs) nthreads = njobs;
     uint32_t dummy;
     (void)dw_rules(&dummy); /* number the rule table before threads read it */
-    if (nthreads <= 1) {
-        worker(&p);
-    } else {
-        pthread_t *th = malloc(sizeof *th * nthreads);
-        for (uint32_t i = 0; i < nthreads; i++) pthread_create(&th[i], NULL, worker, &p);
-        for (uint32_t i = 0; i < nthreads; i++) pthread_join(th[i], NULL);
-        free(th);
-    }
+    check_jobs_run(&composes, nthreads, &popts, &lopts);
+    check_jobs_compose_contexts(&composes, &dockerfiles);
+    check_jobs_run(&dockerfiles, nthreads, &popts, &lopts);
+    check_jobs_ignore_files(&dockerfiles, &ignores);
+    check_jobs_run(&ignores, nthreads, &popts, &lopts);
+    if (hook) hook->after_lint(hook, &(check_pass){&composes, &dockerfiles, &ignores, &popts, &lopts});
 
-    dw_file_result *res = calloc(found.n + cfg->nfiles + 1, sizeof *res);
+    uint32_t cap = cfg->nfiles + dockerfiles.n + ignores.n + 1;
+    for (uint32_t i = 0; i < composes.n; i++) cap += composes.v[i].cp ? composes.v[i].cp->nfiles : 0;
+    dw_file_result *res = calloc(cap, sizeof *res);
     uint32_t nres = 0;
-    bool failed = false;
     /* findings about the config files themselves (config-error) come first */
     for (uint32_t i = 0; i < cfg->nfiles; i++) {
         const dw_config_file *cf = &cfg->files[i];
         if (!cf->diags.n) continue;
-        res[nres] = (dw_file_result){cf->path, cf->src, cf->len, &cf->lines, &cf->diags};
-        for (uint32_t k = 0; k < cf->diags.n; k++)
-            if (cfg->failure_threshold != DW_SEV_OFF && cf->diags.v[k].severity >= cfg->failure_threshold)
-                failed = true;
-        nres++;
+        res[nres++] = (dw_file_result){cf->path, cf->src, cf->len, &cf->lines, &cf->diags};
     }
-    for (uint32_t i = 0; i < njobs; i++) {
-        job *j = &jl[i];
-        if (j->error) {
-            if (nerr == caperr) errors = realloc(errors, sizeof *errors * (caperr *= 2));
-            errors[nerr].file = j->path;
-            errors[nerr].message = j->error;
-            nerr++;
-            continue;
+    uint32_t first_file = nres;
+    check_jobs *all[3] = {&dockerfiles, &ignores, &composes};
+    for (int k = 0; k < 3; k++)
+        for (uint32_t i = 0; i < all[k]->n; i++) {
+            check_job *j = &all[k]->v[i];
+            if (j->error) {
+                if (nerr == caperr) errors = realloc(errors, sizeof *errors * (caperr *= 2));
+                errors[nerr].file = j->path;
+                errors[nerr].message = j->error;
+                nerr++;
+                continue;
+            }
+            if (j->df) {
+                res[nres++] = (dw_file_result){j->path, j->df->src, j->df->len, &j->df->lines, &j->df->diags};
+            } else if (j->di) {
+                res[nres++] = (dw_file_result){j->path, j->di->src ? j->di->src : "", j->di->len, &j->di->lines,
+                                               &j->idiags};
+            } else if (j->cp) {
+                for (uint32_t f = 0; f < j->cp->nfiles; f++) {
+                    const dw_compose_file *cf = &j->cp->files[f];
+                    bool dup = false;
+                    for (uint32_t r = first_file; r < nres && !dup; r++) dup = !strcmp(res[r].path, cf->path);
+                    if (!dup) res[nres++] = (dw_file_result){cf->path, cf->src, cf->len, &cf->lines, &cf->diags};
+                }
+            }
         }
-        res[nres].path = j->path;
-        res[nres].src = j->df->src;
-        res[nres].len = j->df->len;
-        res[nres].lines = &j->df->lines;
-        res[nres].diags = &j->df->diags;
-        for (uint32_t k = 0; k < j->df->diags.n; k++)
-            if (cfg->failure_threshold != DW_SEV_OFF && j->df->diags.v[k].severity >= cfg->failure_threshold)
-                failed = true;
-        nres++;
-    }
-    dw_results results = {res, nres, errors, nerr, want_color(color, stdout), cfg->failure_threshold};
-    dw_output(stdout, fmt, &results);
+    qsort(res + first_file, nres - first_file, sizeof *res, cmp_result);
+    bool failed = false;
+    long warnings = 0;
+    for (uint32_t r = 0; r < nres; r++)
+        for (uint32_t k = 0; k < res[r].diags->n; k++) {
+            dw_severity sev = res[r].diags->v[k].severity;
+            if (cfg->failure_threshold != DW_SEV_OFF && sev >= cfg->failure_threshold) failed = true;
+            warnings += sev == DW_SEV_WARNING;
+        }
+    if (max_warnings >= 0 && warnings > max_warnings) failed = true;
+    if (hook && hook->no_findings_rc) failed = false;
+    dw_results results = {res, nres, errors, nerr, cli_want_color(color, stdout), cfg->failure_threshold};
+    if (!hook || !hook->no_report) dw_output(stdout, fmt, &results);
     if (fmt != DW_FMT_JSON && fmt != DW_FMT_SARIF)
         for (uint32_t i = 0; i < nerr; i++) fprintf(stderr, "dockwright: %s: %s\n", errors[i].file, errors[i].message);
     fflush(stdout);
 
     rc = nerr ? 2 : (failed && !cfg->no_fail) ? 1 : 0;
-    for (uint32_t i = 0; i < found.n; i++) {
-        dw_dockerfile_free(jl[i].df);
-        free(jl[i].error);
-    }
+    if (hook && !nerr && rc < hook->min_rc) rc = hook->min_rc;
+    check_jobs_free(&composes);
+    check_jobs_free(&dockerfiles);
+    check_jobs_free(&ignores);
     dw_found_free(&found);
-    free(jl);
     free(res);
     free(errors);
 done:

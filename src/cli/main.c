@@ -4,17 +4,22 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char usage[] =
     "usage: dockwright <command> [options] [args]\n"
     "\n"
     "commands:\n"
     "  check [PATH...] lint the Dockerfiles found (the main job)\n"
+    "  fix [PATH...]   apply the safe fixes in place (--diff: show them instead)\n"
     "  rules           list every rule\n"
     "  explain RULE    a rule's page: why, bad and good examples, aliases\n"
     "  parse FILE      dump the parsed Dockerfile (BuildKit `result` format; --json for the full AST)\n"
     "  graph FILE      stage graph of a Dockerfile (--format text|dot|mermaid)\n"
+    "  compose-config  the Compose project as `docker compose config` resolves it\n"
+    "  context [DIR]   what `docker build DIR` would send: sizes, largest entries, what to ignore\n"
     "  --version       print the version\n"
     "  --help          this text\n"
     "\n"
@@ -38,6 +43,19 @@ int cli_opt(int argc, char **argv, int *i, const char *name, const char *alias, 
         }
     }
     return 0;
+}
+
+bool cli_want_color(const char *when, FILE *f)
+{
+    if (!strcmp(when, "always")) return true;
+    if (!strcmp(when, "never")) return false;
+    const char *nc = getenv("NO_COLOR");
+    if (nc && *nc) return false;
+    const char *force = getenv("CLICOLOR_FORCE");
+    if (force && *force && strcmp(force, "0") != 0) return true;
+    const char *term = getenv("TERM");
+    if (term && !strcmp(term, "dumb")) return false;
+    return isatty(fileno(f));
 }
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
@@ -67,10 +85,13 @@ int main(int argc, char **argv)
         return 0;
     }
     if (!strcmp(cmd, "check")) return cmd_check(argc - 1, argv + 1);
+    if (!strcmp(cmd, "fix")) return cmd_fix(argc - 1, argv + 1);
     if (!strcmp(cmd, "rules")) return cmd_rules(argc - 1, argv + 1);
     if (!strcmp(cmd, "explain")) return cmd_explain(argc - 1, argv + 1);
     if (!strcmp(cmd, "parse")) return cmd_parse(argc - 1, argv + 1);
     if (!strcmp(cmd, "graph")) return cmd_graph(argc - 1, argv + 1);
+    if (!strcmp(cmd, "compose-config")) return cmd_compose_config(argc - 1, argv + 1);
+    if (!strcmp(cmd, "context")) return cmd_context(argc - 1, argv + 1);
     fprintf(stderr, "dockwright: unknown command '%s'\n\n%s", cmd, usage);
     return 2;
 }

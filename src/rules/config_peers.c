@@ -6,9 +6,10 @@
  * Both are read as their tools read them: hadolint ignores unknown keys and
  * unknown rule codes, so we do too; a value of the wrong type (which makes
  * hadolint reject the file) is reported as config-error and skipped, the
- * rest of the file still applies. dclint's schema allows only its own keys,
- * so other keys are reported; its rule names are kept as written because the
- * Compose rules they name are matched later. */
+ * rest of the file still applies. dclint's schema allows only its own keys
+ * and rule names, so other keys and names are reported; a level applies to
+ * the Compose rules the name addresses (slug or alias), and the settings are
+ * kept as written for the rules' options (dw_config.compose_rules). */
 #include "config_int.h"
 
 #include <stdio.h>
@@ -284,6 +285,18 @@ static int dclint_level(const dw_yaml_node *n)
     }
 }
 
+/* True when `name` addresses Compose rules only: a dclint rule name (our
+ * Compose rules carry them as aliases) or one of our Compose slugs. dclint
+ * rejects any other name ("Unknown rule name"), so do we: it is a typo. */
+static bool compose_rule_named(const char *name)
+{
+    const dw_rule *found[64];
+    uint32_t n = dw_rules_named(name, found, 64);
+    for (uint32_t i = 0; i < n; i++)
+        if (strcmp(found[i]->family, "compose") != 0) return false;
+    return n > 0 && !dw_sc_code(name, strlen(name));
+}
+
 void dw_cfg_dclint(dw_config *c, dw_config_file *f, const dw_yaml_node *root)
 {
     root = dw_yaml_deref(root);
@@ -323,9 +336,15 @@ void dw_cfg_dclint(dw_config *c, dw_config_file *f, const dw_yaml_node *root)
                     dw_cfg_error(c, f, val, "dclint rule '%s' needs a level 0, 1 or 2, or [level, {options}]", name);
                     continue;
                 }
+                if (!compose_rule_named(name)) {
+                    dw_cfg_error(c, f, v->pairs[k].key,
+                                 "unknown rule '%s' in dclint's config (a dclint rule, or the slug of a Compose rule)",
+                                 name);
+                    continue;
+                }
                 rs.severity = (dw_severity)lvl;
                 DW_SVEC_PUSH(rules, rs);
-                dw_config_set(c, name, rs.severity); /* when a rule already carries this name */
+                dw_config_set(c, name, rs.severity);
             }
         } else if (!strcmp(key, "exclude")) {
             if (dw_yaml_is_null(v)) continue;

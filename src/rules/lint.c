@@ -8,9 +8,11 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include "../dockerfile/df_directives.h"
 #include "../shell/sh_cmd.h"
+#include "context_index.h"
 
 typedef enum { P_NEXT_LINE, P_BLOCK, P_GLOBAL, P_STAGE } pragma_kind;
 
@@ -43,6 +45,8 @@ struct dw_lint_state {
     bool filewide;     /* the current report ignores per-instruction check comments */
     sh_run **runs;     /* parsed RUN scripts, on first use */
     bool runs_done;
+    const char *context_dir; /* on first use */
+    struct dw_context_index *context_index; /* on first use; freed after the rules ran */
 };
 
 /* ---- check options ---- */
@@ -392,6 +396,35 @@ sh_run **dw_lint_runs(dw_lint *ctx)
     return ctx->state->runs;
 }
 
+const char *dw_lint_context_dir(dw_lint *ctx)
+{
+    dw_lint_state *st = ctx->state;
+    if (st->context_dir) return st->context_dir;
+    if (ctx->opts && ctx->opts->context_dir) return st->context_dir = ctx->opts->context_dir;
+    const char *path = ctx->df ? ctx->df->path : NULL;
+    const char *slash = path && strcmp(path, "-") != 0 ? strrchr(path, '/') : NULL;
+    if (!slash) st->context_dir = ".";
+    else if (slash == path) st->context_dir = "/";
+    else st->context_dir = dw_arena_memdup(ctx->a, path, (size_t)(slash - path));
+    return st->context_dir;
+}
+
+bool dw_lint_context_has(dw_lint *ctx, const char *rel)
+{
+    const char *dir = dw_lint_context_dir(ctx);
+    char *p = dw_arena_printf(ctx->a, "%s/%s", dir, rel);
+    struct stat st;
+    return lstat(p, &st) == 0;
+}
+
+struct dw_context_index *dw_lint_context_index(dw_lint *ctx)
+{
+    dw_lint_state *st = ctx->state;
+    if (!st->context_index)
+        st->context_index = dw_context_index_open(ctx->opts ? ctx->opts->context_dir : NULL, ctx->df->path);
+    return st->context_index;
+}
+
 const dw_stage *dw_lint_stage(const dw_lint *ctx, const dw_instr *in)
 {
     return in && in->stage >= 0 && (uint32_t)in->stage < ctx->df->nstages ? &ctx->df->stages[in->stage] : NULL;
@@ -515,5 +548,6 @@ void dw_lint_dockerfile(dw_dockerfile *df, const dw_lint_opts *opts)
         ctx.rule = r;
         r->check(&ctx);
     }
+    dw_context_index_free(ctx.state->context_index);
     dw_diags_sort(&df->diags);
 }

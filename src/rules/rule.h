@@ -16,9 +16,13 @@
 #undef NO_CHECK
 
 typedef struct dw_lint_state dw_lint_state; /* engine internals (lint.c) */
+struct dw_compose_project;
+struct dw_compose_file;
+struct dw_dockerignore;
+struct dw_cv;
 
 struct dw_lint {
-    dw_dockerfile *df;
+    dw_dockerfile *df;          /* family "dockerfile"; NULL for the others */
     dw_arena *a;                /* the file's arena: messages, fixes */
     const dw_lint_opts *opts;
     const dw_config *cfg;
@@ -26,6 +30,13 @@ struct dw_lint {
     int final_stage;            /* --target, or the last stage; -1 without stages */
     const char *target;         /* the --target name, NULL when none */
     dw_lint_state *state;
+    /* family "compose": the loaded project (model and files) */
+    struct dw_compose_project *compose;
+    /* family "dockerignore": the ignore file, and the context it applies to */
+    const struct dw_dockerignore *ignore;
+    const char *ignore_context;
+    dw_diags *out;              /* compose/dockerignore: where findings go when no file is named */
+    void *compose_cache;        /* compose: Dockerfiles the rules read (compose_util.c) */
 };
 
 /* Reports a finding of the current rule at `span`, for instruction `in`
@@ -73,5 +84,37 @@ bool dw_lint_stage_reached(const dw_lint *ctx, int s);
 const char *dw_lint_build_arg(const dw_lint *ctx, const char *name);
 /* "did you mean" among candidates: the nearest at edit distance <= 2, or NULL. */
 const char *dw_suggest(dw_str word, const char *const *cands, size_t n, bool fold_case);
+
+/* ---- the build context (Dockerfile rules) ---- */
+
+/* The build context folder: dw_lint_opts.context_dir, else the Dockerfile's
+ * folder ("." for stdin). Arena string. */
+const char *dw_lint_context_dir(dw_lint *ctx);
+/* True when `rel` (relative to the context) exists there (any type, no
+ * symlink followed out). */
+bool dw_lint_context_has(dw_lint *ctx, const char *rel);
+/* What the build-context rules know of the context (context_index.h):
+ * computed on first use, once per lint; the ignore file is read then, the
+ * context walked only when a rule asks (dw_context_index_scan). */
+struct dw_context_index *dw_lint_context_index(dw_lint *ctx);
+
+/* ---- other files: .dockerignore and Compose (lint_files.c) ---- */
+
+/* Reports a finding of the current rule on the ignore file being checked. */
+dw_diag *dw_ireport(dw_lint *ctx, dw_span span, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Reports a finding of the current Compose rule at node `at` (in the file it
+ * was written in); `key` (optional) points at its key instead. Returns NULL
+ * when suppressed (config, pragma, dclint comment). */
+dw_diag *dw_creport(dw_lint *ctx, const struct dw_cv *at, const dw_span *key, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* The file a Compose node was written in. */
+struct dw_compose_file *dw_lint_cfile(dw_lint *ctx, const struct dw_cv *at);
+
+/* Runs the family "dockerignore" rules on `di` (context_dir: the build
+ * context it applies to); findings are appended to `out` (arena: di's) and sorted. */
+void dw_lint_dockerignore(struct dw_dockerignore *di, const char *context_dir, const dw_config *cfg, dw_diags *out);
+/* Runs the family "compose" rules over a loaded project; every file's diags
+ * are then sorted (findings of the loader included, with configured severities). */
+void dw_lint_compose(struct dw_compose_project *p, const dw_config *cfg);
 
 #endif

@@ -368,18 +368,6 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static bool write_all(int fd, const char *p, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) return false;
-        p += w;
-        n -= (size_t)w;
-    }
-    return true;
-}
-
 /* Pipes are created and the child spawned under one lock, and every pipe
  * end is close-on-exec before the lock is released: another thread's child
  * can then never inherit our write end (which would hold our EOF back). */
@@ -553,7 +541,7 @@ static void check_scripts(dw_lint *ctx, const char *bin, script *scripts, uint32
         int fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
         if (fd < 0) { ok = false; break; }
         written++;
-        ok = write_all(fd, scripts[i].text.p, scripts[i].text.n);
+        ok = dw_write_all(fd, scripts[i].text.p, scripts[i].text.n);
         ok = close(fd) == 0 && ok;
         argv[ac++] = name;
     }

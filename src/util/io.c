@@ -1,4 +1,4 @@
-/* io.c — reading whole files. */
+/* io.c — reading whole files, writing whole buffers. */
 #include "util.h"
 
 #include <errno.h>
@@ -42,4 +42,17 @@ char *dw_read_file(const char *path, size_t *len)
     if (!b.p) dw_buf_put(&b, "", 0);
     *len = b.n;
     return b.p;
+}
+
+bool dw_write_all(int fd, const void *p, size_t n)
+{
+    const char *c = p;
+    while (n) {
+        ssize_t w = write(fd, c, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return false;
+        c += w;
+        n -= (size_t)w;
+    }
+    return true;
 }

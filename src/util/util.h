@@ -131,6 +131,10 @@ dw_str dw_str_trim_right_space(dw_str s);
 dw_str dw_str_trim_space(dw_str s);
 size_t dw_utf8_count(const char *p, size_t n); /* code points; invalid byte = 1 */
 
+/* Writes all `n` bytes to `fd`, again after a short write or EINTR (io.c);
+ * false with errno set on an error. */
+bool dw_write_all(int fd, const void *p, size_t n);
+
 /* ---- growable byte buffer (malloc-backed scratch) ---- */
 typedef struct { char *p; size_t n, cap; } dw_buf;
 void dw_buf_put(dw_buf *b, const void *p, size_t n);
