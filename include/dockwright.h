@@ -306,6 +306,7 @@ typedef struct dw_rule {
     const char *fix;        /* "safe", "unsafe" or NULL */
     void (*check)(dw_lint *ctx); /* NULL for rules reported by the parser or engine */
     uint32_t index;
+    bool also_compose;      /* a Dockerfile rule that also checks Compose projects */
 } dw_rule;
 
 /* Every rule, in rules.def order. */

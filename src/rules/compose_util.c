@@ -600,6 +600,15 @@ static int built_stage(const dw_dockerfile *df, dw_str target)
     return -1;
 }
 
+int compose_built_stage(dw_lint *ctx, const dw_cv *svc, const dw_dockerfile **df)
+{
+    *df = compose_service_dockerfile(ctx, svc);
+    if (!*df) return -1;
+    compose_build b;
+    compose_service_build(ctx, svc, &b);
+    return built_stage(*df, b.target);
+}
+
 compose_hc compose_dockerfile_healthcheck(dw_lint *ctx, const dw_cv *svc)
 {
     const dw_dockerfile *df = compose_service_dockerfile(ctx, svc);

@@ -201,6 +201,9 @@ bool compose_service_build(dw_lint *ctx, const dw_cv *svc, compose_build *out);
  * dockerfile_inline is parsed too. NULL when there is no build, or the file
  * is remote, unresolved or missing. */
 const dw_dockerfile *compose_service_dockerfile(dw_lint *ctx, const dw_cv *svc);
+/* The Dockerfile the service builds (*df) and the stage the image is built
+ * from (build.target, else the last); -1 when unknown. */
+int compose_built_stage(dw_lint *ctx, const dw_cv *svc, const dw_dockerfile **df);
 /* Frees the cache (called by the engine after the Compose rules ran). */
 void compose_util_release(dw_lint *ctx);
 

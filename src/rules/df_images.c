@@ -366,6 +366,10 @@ static void report_missing(dw_lint *ctx, const dw_instr *hc, const probe *p, con
 
 void check_healthcheck_tool_missing(dw_lint *ctx)
 {
+    if (ctx->compose) { /* the same rule over a Compose project's health checks */
+        compose_healthcheck_tool_missing(ctx);
+        return;
+    }
     dw_dockerfile *df = ctx->df;
     int *chain;
     uint32_t n = img_chain(ctx->a, df, ctx->final_stage, &chain);

@@ -21,6 +21,10 @@
  * image is built from (the --target, or the last stage). */
 bool dw_final_image_has_tool(const dw_dockerfile *df, int final_stage, const char *tool, bool *known);
 
+/* healthcheck-tool-missing over a Compose project: the services' own
+ * health checks against the images they build (compose_health_tools.c). */
+void compose_healthcheck_tool_missing(dw_lint *ctx);
+
 typedef enum { IMG_U, IMG_N, IMG_Y } img_fact; /* unknown, no, yes */
 
 /* The kind of base an image is, for advice: which package manager there

@@ -50,7 +50,8 @@ static void run_family(dw_lint *ctx, const char *family)
     const dw_rule *rules = dw_rules(&nrules);
     for (uint32_t i = 0; i < nrules; i++) {
         const dw_rule *r = &rules[i];
-        if (!r->check || strcmp(r->family, family) != 0) continue;
+        bool ours = strcmp(r->family, family) == 0 || (r->also_compose && !strcmp(family, "compose"));
+        if (!r->check || !ours) continue;
         if (configured(ctx->cfg, r) == DW_SEV_OFF) continue;
         ctx->rule = r;
         r->check(ctx);

@@ -5,6 +5,7 @@
 
 #define OFF 1
 #define EXPERIMENTAL 2
+#define ALSO_COMPOSE 4
 #define SEV_ERROR DW_SEV_ERROR
 #define SEV_WARNING DW_SEV_WARNING
 #define SEV_INFO DW_SEV_INFO
@@ -13,7 +14,8 @@
 
 static dw_rule table[] = {
 #define RULE(slug, family, sev, flags, check, fix, aliases, summary) \
-    {slug, family, SEV_##sev, ((flags) & OFF) != 0, ((flags) & EXPERIMENTAL) != 0, aliases, summary, fix, check, 0},
+    {slug, family, SEV_##sev, ((flags) & OFF) != 0, ((flags) & EXPERIMENTAL) != 0, aliases, summary, fix, check, 0, \
+     ((flags) & ALSO_COMPOSE) != 0},
 #include "rules.def"
 #undef RULE
 };
