@@ -82,9 +82,10 @@ static char *doc_block_lang(const char *doc, const char *section, const char *la
 }
 
 /* The files of one doc example: a Dockerfile, a .dockerignore, a
- * compose.yaml (```yaml) and empty files named by `<!-- files: a, b/c -->`. */
+ * compose.yaml (```yaml), a .env (```env) and empty files named by
+ * `<!-- files: a, b/c -->`. */
 typedef struct {
-    char *dockerfile, *ignore, *compose, *files, *args;
+    char *dockerfile, *ignore, *compose, *env, *files, *args;
 } doc_example;
 
 static void example_free(doc_example *e)
@@ -92,6 +93,7 @@ static void example_free(doc_example *e)
     free(e->dockerfile);
     free(e->ignore);
     free(e->compose);
+    free(e->env);
     free(e->files);
     free(e->args);
 }
@@ -116,6 +118,7 @@ static bool example_read(const char *doc, const char *section, doc_example *e)
     e->dockerfile = doc_block_lang(doc, section, "dockerfile", &e->args);
     e->ignore = doc_block_lang(doc, section, "dockerignore", NULL);
     e->compose = doc_block_lang(doc, section, "yaml", NULL);
+    e->env = doc_block_lang(doc, section, "env", NULL);
     e->files = doc_comment(doc, section, "<!-- files:");
     return e->dockerfile || e->ignore || e->compose;
 }
@@ -149,6 +152,7 @@ static int count_findings(const char *slug, const doc_example *ex, char **why)
     if (ex->dockerfile) put_file(dir, "Dockerfile", ex->dockerfile, &made, &nmade);
     if (ex->ignore) put_file(dir, ".dockerignore", ex->ignore, &made, &nmade);
     if (ex->compose) put_file(dir, "compose.yaml", ex->compose, &made, &nmade);
+    if (ex->env) put_file(dir, ".env", ex->env, &made, &nmade);
     char *files = ex->files ? strdup(ex->files) : NULL;
     if (files) {
         char *save, *t;

@@ -250,7 +250,8 @@ int check_main(int argc, char **argv, check_hook *hook)
     if (hook) hook->after_lint(hook, &(check_pass){&composes, &dockerfiles, &ignores, &popts, &lopts});
 
     uint32_t cap = cfg->nfiles + dockerfiles.n + ignores.n + 1;
-    for (uint32_t i = 0; i < composes.n; i++) cap += composes.v[i].cp ? composes.v[i].cp->nfiles : 0;
+    for (uint32_t i = 0; i < composes.n; i++)
+        cap += composes.v[i].cp ? composes.v[i].cp->nfiles + composes.v[i].cp->nenv_files : 0;
     dw_file_result *res = calloc(cap, sizeof *res);
     uint32_t nres = 0;
     /* findings about the config files themselves (config-error) come first */
@@ -279,13 +280,27 @@ int check_main(int argc, char **argv, check_hook *hook)
             } else if (j->cp) {
                 for (uint32_t f = 0; f < j->cp->nfiles; f++) {
                     const dw_compose_file *cf = &j->cp->files[f];
-                    bool dup = false;
-                    for (uint32_t r = first_file; r < nres && !dup; r++) dup = !strcmp(res[r].path, cf->path);
-                    if (!dup) res[nres++] = (dw_file_result){cf->path, cf->src, cf->len, &cf->lines, &cf->diags};
+                    res[nres++] = (dw_file_result){cf->path, cf->src, cf->len, &cf->lines, &cf->diags};
+                }
+                /* a .env that does not parse: its findings, under its own name */
+                for (uint32_t f = 0; f < j->cp->nenv_files; f++) {
+                    const dw_env_source *es = &j->cp->env_files[f];
+                    if (es->diags.n) res[nres++] = (dw_file_result){es->path, es->src, es->len, &es->lines, &es->diags};
                 }
             }
         }
     qsort(res + first_file, nres - first_file, sizeof *res, cmp_result);
+    /* a file read by several projects (an included or extended file, a shared
+     * .env) is shown once: the copy with the most findings */
+    uint32_t kept = first_file;
+    for (uint32_t r = first_file; r < nres; r++) {
+        if (kept > first_file && !strcmp(res[kept - 1].path, res[r].path)) {
+            if (res[r].diags->n > res[kept - 1].diags->n) res[kept - 1] = res[r];
+            continue;
+        }
+        res[kept++] = res[r];
+    }
+    nres = kept;
     bool failed = false;
     long warnings = 0;
     for (uint32_t r = 0; r < nres; r++)

@@ -203,7 +203,7 @@ bool dw_env_file_read(dw_compose_project *p, const char *path, dw_scope *lookup,
     if (p->nenv_files) memcpy(es, p->env_files, sizeof *es * p->nenv_files);
     p->env_files = es;
     dw_env_source *e = &p->env_files[p->nenv_files++];
-    e->path = dw_arena_memdup(a, path, strlen(path));
+    e->path = dw_shown_path(a, abs);
     e->src = src;
     e->len = (uint32_t)len;
     dw_linemap_build(&e->lines, a, src, e->len);
@@ -213,7 +213,20 @@ bool dw_env_file_read(dw_compose_project *p, const char *path, dw_scope *lookup,
     uint32_t line = 0;
     /* ${X} in the file: the environment first, then the keys read before */
     int rc = dw_dotenv_parse_after(a, src, len, dw_scope_lookup, lookup, prior->v, prior->n, &ent, &n, &err, &line);
-    if (rc < 0) dw_compose_error(p, "failed to read %s: %s", abs, err);
+    if (rc < 0) {
+        dw_compose_error(p, "failed to read %s: %s", abs, err);
+        /* also a finding in the file itself, at the line Compose names */
+        uint32_t l = line && line <= e->lines.count ? line : 1;
+        uint32_t start = e->lines.count ? e->lines.starts[l - 1] : 0;
+        dw_str text = e->lines.count ? dw_linemap_text(&e->lines, l) : dw_str_make("", 0);
+        const char *why = err ? err : "the file does not parse";
+        if (!strncmp(why, "line ", 5)) { /* the position says it already */
+            const char *colon = strstr(why, ": ");
+            if (colon) why = colon + 2;
+        }
+        dw_diag_emit(a, &e->diags, "env-file-syntax", DW_SEV_ERROR, (dw_span){start, start + (uint32_t)text.len},
+                     "%s: Compose refuses to start", why);
+    }
     for (uint32_t i = 0; i < n; i++) DW_VEC_PUSH(a, *prior, ent[i]);
     return rc == 0;
 }

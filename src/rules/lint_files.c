@@ -133,4 +133,21 @@ void dw_lint_compose(dw_compose_project *p, const dw_config *cfg)
         compose_util_release(&ctx);
     }
     for (uint32_t i = 0; i < p->nfiles; i++) settle(cfg, &p->files[i]);
+    /* the .env files' own findings (env-file-syntax): configured severities only */
+    for (uint32_t i = 0; i < p->nenv_files; i++) {
+        dw_diags *ds = &p->env_files[i].diags;
+        uint32_t w = 0;
+        for (uint32_t k = 0; k < ds->n; k++) {
+            dw_diag *d = &ds->v[k];
+            d->meta = dw_rule_by_slug(d->rule);
+            if (d->meta) {
+                dw_severity s = configured(cfg, d->meta);
+                if (s == DW_SEV_OFF) continue;
+                d->severity = s;
+            }
+            ds->v[w++] = *d;
+        }
+        ds->n = w;
+        dw_diags_sort(ds);
+    }
 }
