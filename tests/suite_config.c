@@ -1041,6 +1041,15 @@ static void cli_tests(void)
     free(got);
     json_decref(j);
 
+    /* --disable config-error on the command line silences the config file's findings */
+    const char *quiet[] = {"--disable", "config-error", NULL};
+    j = run_json(r, quiet, &rc);
+    got = diag_lines(j);
+    CHECK("cli-disable-config-error", j && !strstr(got, "config-error") && strstr(got, "syntax-error"), "rc=%d\n%s", rc,
+          got);
+    free(got);
+    json_decref(j);
+
     const char *noig[] = {"--no-ignore", "--no-config", NULL};
     j = run_json(r, noig, &rc);
     got = diag_lines(j);

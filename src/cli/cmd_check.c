@@ -255,9 +255,12 @@ int check_main(int argc, char **argv, check_hook *hook)
     dw_file_result *res = calloc(cap, sizeof *res);
     uint32_t nres = 0;
     /* findings about the config files themselves (config-error) come first */
+    /* (the config was read before the command line's --disable applied) */
+    const dw_rule *cfg_err = dw_rule_by_slug("config-error");
+    bool cfg_err_off = cfg_err && cfg->severity[cfg_err->index] == DW_SEV_OFF;
     for (uint32_t i = 0; i < cfg->nfiles; i++) {
         const dw_config_file *cf = &cfg->files[i];
-        if (!cf->diags.n) continue;
+        if (!cf->diags.n || cfg_err_off) continue;
         res[nres++] = (dw_file_result){cf->path, cf->src, cf->len, &cf->lines, &cf->diags};
     }
     uint32_t first_file = nres;
