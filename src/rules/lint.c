@@ -443,17 +443,6 @@ const char *dw_lint_build_arg(const dw_lint *ctx, const char *name)
     return NULL;
 }
 
-const char *dw_suggest(dw_str word, const char *const *cands, size_t n, bool fold_case)
-{
-    const char *best = NULL;
-    unsigned bestd = 3;
-    for (size_t i = 0; i < n; i++) {
-        unsigned d = dw_edit_distance(word, dw_str_c(cands[i]), 2, fold_case);
-        if (d < bestd) { bestd = d; best = cands[i]; }
-    }
-    return best;
-}
-
 void dw_no_check(dw_lint *ctx) { (void)ctx; }
 
 /* Marks the final stage and every stage it is built from or copies from. */

@@ -82,8 +82,6 @@ const dw_stage *dw_lint_stage(const dw_lint *ctx, const dw_instr *in);
 bool dw_lint_stage_reached(const dw_lint *ctx, int s);
 /* The value of a configured build arg, or NULL. */
 const char *dw_lint_build_arg(const dw_lint *ctx, const char *name);
-/* "did you mean" among candidates: the nearest at edit distance <= 2, or NULL. */
-const char *dw_suggest(dw_str word, const char *const *cands, size_t n, bool fold_case);
 
 /* ---- the build context (Dockerfile rules) ---- */
 

@@ -233,3 +233,14 @@ unsigned dw_edit_distance(dw_str a, dw_str b, unsigned max, bool fold_case)
     }
     return prev[b.len] > max ? max + 1 : prev[b.len];
 }
+
+const char *dw_suggest(dw_str word, const char *const *cands, size_t n, bool fold_case)
+{
+    const char *best = NULL;
+    unsigned bestd = 3;
+    for (size_t i = 0; i < n; i++) {
+        unsigned d = dw_edit_distance(word, dw_str_c(cands[i]), 2, fold_case);
+        if (d < bestd) { bestd = d; best = cands[i]; }
+    }
+    return best;
+}

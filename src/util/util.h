@@ -145,5 +145,7 @@ void dw_buf_free(dw_buf *b);
 
 /* Levenshtein distance, capped: returns max+1 when larger than max. */
 unsigned dw_edit_distance(dw_str a, dw_str b, unsigned max, bool fold_case);
+/* "did you mean" among candidates: the nearest at edit distance <= 2, or NULL. */
+const char *dw_suggest(dw_str word, const char *const *cands, size_t n, bool fold_case);
 
 #endif
