@@ -175,6 +175,10 @@ const char *dw_cpath_string(dw_arena *a, const dw_cpath *p)
 {
     dw_buf b = {0};
     for (uint32_t i = 0; i < p->n; i++) {
+        if (p->item[i] != UINT32_MAX) {
+            dw_buf_printf(&b, "[%u]", p->item[i]);
+            continue;
+        }
         if (i) dw_buf_putc(&b, '.');
         dw_buf_put(&b, p->seg[i].ptr, p->seg[i].len);
     }

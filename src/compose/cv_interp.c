@@ -328,7 +328,7 @@ static void walk(walker *w, dw_cv *v)
         break;
     case DW_CV_SEQ:
         for (uint32_t i = 0; i < v->n; i++) {
-            dw_cpath_push(&w->path, dw_str_c("[]"));
+            dw_cpath_push_item(&w->path, i);
             walk(w, v->items[i]);
             dw_cpath_pop(&w->path);
         }
