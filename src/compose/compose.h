@@ -176,6 +176,14 @@ dw_compose_project *dw_compose_load(const char *const *paths, uint32_t npaths, c
                                     const char **why);
 void dw_compose_free(dw_compose_project *p);
 
+/* True when the project is one file meant to be merged onto another: an
+ * override file checked on its own, or a `compose.<x>.yaml` /
+ * `docker-compose.<x>.yml` beside a base compose file of its folder
+ * (`docker compose -f compose.yaml -f compose.prod.yaml`). What it names
+ * (services, volumes, networks, the image) may come from the base, so what
+ * it leaves unresolved is not a finding. */
+bool dw_compose_is_fragment(const dw_compose_project *p);
+
 /* Whether a service of the model is enabled by the active profiles (it has
  * no `profiles`, or one of them is active, or `*` is), as compose-go's
  * Project.WithProfiles decides. */

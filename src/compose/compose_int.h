@@ -7,6 +7,7 @@
 #define DW_COMPOSE_INT_H
 
 #include "compose.h"
+#include "syntax.h"
 
 /* ---- Go's strconv.Quote, for messages compose-go prints with %q / %#v ---- */
 void dw_go_quote_buf(dw_buf *b, const char *s, size_t n);
@@ -69,27 +70,6 @@ void dw_cv_del(dw_cv *map, dw_str key);
 void dw_cv_append_pair(dw_arena *a, dw_cv *map, const dw_cv_pair *pair); /* no check for the key */
 void dw_cv_push(dw_arena *a, dw_cv *seq, dw_cv *item);
 dw_cv *dw_cv_getn(const dw_cv *m, dw_str key);
-
-/* ---- short syntaxes (short_syntax.c) ---- */
-typedef struct {
-    dw_str type, source, target;
-    bool read_only, nocopy;
-    dw_str propagation, selinux;
-    bool bind;          /* a bind mount (source is a path) */
-} dw_volume_spec;
-/* compose-go's format.ParseVolume. Returns 0, or -1 with *err (static text). */
-int dw_parse_volume(dw_str spec, dw_volume_spec *out, const char **err);
-
-typedef struct {
-    dw_str host_ip;
-    char published[24];  /* "" when none, "8000-9000" for a dynamic range */
-    uint32_t target;
-    char protocol[8];
-} dw_port_spec;
-/* go-connections' nat.ParsePortSpec as compose-go's ParsePortConfig uses it:
- * one entry per container port, sorted as compose sorts them. Returns the
- * count (at most `max`), or -1 with *err (arena text). */
-int dw_parse_ports(dw_arena *a, dw_str spec, dw_port_spec *out, int max, const char **err);
 
 /* ---- the loader (project.c) and its stages ---- */
 
@@ -169,6 +149,16 @@ bool dw_env_file_read(dw_compose_project *p, const char *path, dw_scope *lookup,
  * forms, defaults, absolute paths, enabled services only, printing order),
  * a new tree in the project's arena; problems go to p->errors. */
 dw_cv *dw_compose_canonical(dw_compose_project *p, bool json);
+/* values.c: the values of the model Compose cannot convert (a short-form
+ * port or volume, a duration, a size, a string command line) become errors
+ * in p->errors and compose-schema findings at the value. */
+void dw_compose_check_values(dw_loader *L);
+/* consistency.c: compose-go's validation of the merged model (file objects,
+ * external volumes, host IPs, watch paths, device requests) ... */
+void dw_compose_validate_model(dw_loader *L);
+/* ... and, the profiles applied, its checkConsistency: errors in
+ * p->errors, and compose-schema findings where no rule reports them. */
+void dw_compose_check_consistency(dw_loader *L);
 
 /* Adds a load error (compose-go's message) to the project. */
 void dw_compose_error(dw_compose_project *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 typedef struct {
@@ -20,6 +21,7 @@ typedef struct {
     uint16_t file;
     const dw_linemap *lines;
     dw_diags *diags;
+    dw_buf path;            /* where the builder is, as compose-go names it: "services.web.ports[0]" */
 } builder;
 
 static dw_cv *build(builder *b, const dw_yaml_node *n);
@@ -233,6 +235,61 @@ static uint32_t keyset_find(keyset *ks, dw_str k, uint32_t put)
     }
 }
 
+/* Keys must be strings: go-yaml gives a mapping with a number, boolean,
+ * null or collection key to compose-go as map[any]any, which it refuses
+ * ("non-string key"). What the key is instead, or NULL for a string. */
+static const char *non_string_key(const dw_yaml_node *k)
+{
+    const dw_yaml_node *kd = dw_yaml_deref(k);
+    if (!kd) return "null";
+    if (kd->kind == DW_YAML_SEQUENCE) return "a sequence";
+    if (kd->kind == DW_YAML_MAPPING) return "a mapping";
+    if (kd->kind != DW_YAML_SCALAR) return NULL;
+    dw_cv tmp;
+    memset(&tmp, 0, sizeof tmp);
+    type_scalar(&tmp, kd);
+    switch (tmp.kind) {
+    case DW_CV_INT:
+    case DW_CV_FLOAT: return "a number";
+    case DW_CV_BOOL: return "a boolean";
+    case DW_CV_NULL: return "null";
+    default: return NULL;
+    }
+}
+
+static void non_string_key_report(builder *b, const dw_yaml_node *k, const char *what)
+{
+    dw_str key = key_text(k);
+    const char *where = b->path.n ? dw_arena_printf(b->a, "in %.*s", (int)b->path.n, b->path.p) : "at the top level";
+    dw_diag *d;
+    if (dw_yaml_deref(k) && dw_yaml_deref(k)->kind == DW_YAML_SCALAR) {
+        d = dw_diag_emit(b->a, b->diags, "compose-schema", DW_SEV_ERROR, k->span,
+                         "key `%.*s` %s is %s, not a string: Compose refuses the file", (int)key.len, key.ptr, where,
+                         what);
+        if (d) d->help = dw_arena_printf(b->a, "quote it: \"%.*s\"", (int)key.len, key.ptr);
+    } else {
+        d = dw_diag_emit(b->a, b->diags, "compose-schema", DW_SEV_ERROR, k->span,
+                         "a key %s is %s, not a string: Compose refuses the file", where, what);
+        if (d) d->help = "write a plain string as the key";
+    }
+}
+
+/* Appends ".key" (or "key" at the top, "[i]" for an item) to the path;
+ * returns the length to restore. */
+static size_t path_push(builder *b, dw_str key, uint32_t item, bool is_item)
+{
+    size_t at = b->path.n;
+    if (is_item) {
+        char num[16];
+        int len = snprintf(num, sizeof num, "[%u]", item);
+        dw_buf_put(&b->path, num, (size_t)len);
+    } else {
+        if (at) dw_buf_putc(&b->path, '.');
+        if (key.len) dw_buf_put(&b->path, key.ptr, key.len);
+    }
+    return at;
+}
+
 static bool is_merge_key(const dw_yaml_node *k)
 {
     const dw_yaml_node *kd = dw_yaml_deref(k);
@@ -292,13 +349,25 @@ static dw_cv *build_map(builder *b, const dw_yaml_node *n)
         if (is_merge_key(k)) {
             const dw_yaml_node *val = dw_yaml_deref(n->pairs[i].value);
             uint32_t total = 0;
+            const char *bad = !val || val->kind == DW_YAML_SCALAR ? "a scalar" : NULL;
             if (val && val->kind == DW_YAML_SEQUENCE) {
                 for (uint32_t j = 0; j < val->n; j++) {
                     const dw_yaml_node *m = dw_yaml_deref(val->items[j]);
-                    total += m && m->kind == DW_YAML_MAPPING ? m->n : 0;
+                    if (m && m->kind == DW_YAML_MAPPING) total += m->n;
+                    else bad = "a list holding something other than mappings";
                 }
             } else if (val && val->kind == DW_YAML_MAPPING) {
                 total = val->n;
+            }
+            if (bad) {
+                /* go-yaml stops: "map merge requires map or sequence of maps as the value" */
+                const dw_yaml_node *at = n->pairs[i].value ? n->pairs[i].value : k;
+                dw_diag *d = dw_diag_emit(b->a, b->diags, "yaml-syntax", DW_SEV_ERROR, at->span,
+                                          "`<<` merges %s: a merge key takes a mapping or a list of mappings "
+                                          "(Compose refuses the file)",
+                                          bad);
+                if (d) d->help = "anchor a mapping (`x-common: &common {restart: always}`) and merge that";
+                continue;
             }
             keyset_init(b->a, &added, total);
             if (val && val->kind == DW_YAML_SEQUENCE) {
@@ -308,11 +377,15 @@ static dw_cv *build_map(builder *b, const dw_yaml_node *n)
             }
             continue;
         }
+        const char *what = non_string_key(k);
+        if (what) non_string_key_report(b, k, what);
         dw_cv_pair p;
         p.key = key_text(k);
         p.key_span = k->span;
         p.key_pos = k->start;
+        size_t at = path_push(b, p.key, 0, false);
         p.value = build(b, n->pairs[i].value);
+        b->path.n = at;
         DW_VEC_PUSH(b->a, pv, p);
     }
     v->pairs = pv.v;
@@ -335,7 +408,11 @@ static dw_cv *build(builder *b, const dw_yaml_node *n)
         dw_cv *v = new_node(b, n, DW_CV_SEQ);
         v->items = DW_NEW(b->a, dw_cv *, n->n ? n->n : 1);
         v->n = n->n;
-        for (uint32_t i = 0; i < n->n; i++) v->items[i] = build(b, n->items[i]);
+        for (uint32_t i = 0; i < n->n; i++) {
+            size_t at = path_push(b, dw_str_make(NULL, 0), i, true);
+            v->items[i] = build(b, n->items[i]);
+            b->path.n = at;
+        }
         return v;
     }
     case DW_YAML_MAPPING: return build_map(b, n);
@@ -346,9 +423,11 @@ static dw_cv *build(builder *b, const dw_yaml_node *n)
 dw_cv *dw_cv_from_yaml(dw_arena *a, const dw_yaml_node *root, uint16_t file, const dw_linemap *lines,
                        dw_diags *diags)
 {
-    builder b = {a, file, lines, diags};
+    builder b = {a, file, lines, diags, {0}};
     if (!root) return NULL;
-    return build(&b, root);
+    dw_cv *v = build(&b, root);
+    dw_buf_free(&b.path);
+    return v;
 }
 
 /* ---- reading ---- */
@@ -356,8 +435,13 @@ dw_cv *dw_cv_from_yaml(dw_arena *a, const dw_yaml_node *root, uint16_t file, con
 const dw_cv_pair *dw_cv_pair_of(const dw_cv *m, const char *key)
 {
     if (!m || m->kind != DW_CV_MAP) return NULL;
-    for (uint32_t i = 0; i < m->n; i++)
-        if (dw_str_eqc(m->pairs[i].key, key)) return &m->pairs[i];
+    /* the rules ask every service for a dozen keys: measure the key once,
+     * and let the length and first byte turn most pairs away */
+    size_t len = strlen(key);
+    for (uint32_t i = 0; i < m->n; i++) {
+        dw_str k = m->pairs[i].key;
+        if (k.len == len && (!len || (k.ptr[0] == key[0] && !memcmp(k.ptr, key, len)))) return &m->pairs[i];
+    }
     return NULL;
 }
 

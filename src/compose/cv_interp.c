@@ -262,8 +262,13 @@ static void cast(walker *w, dw_cv *v)
 {
     if (w->path.depth < 2 || w->path.depth > DW_PATH_MAX) return;
     int k = -1;
-    for (size_t i = 0; i < sizeof casts / sizeof *casts && k < 0; i++)
+    /* every string of the file comes here: compare the last segment first */
+    dw_str last = w->path.seg[w->path.n - 1];
+    for (size_t i = 0; i < sizeof casts / sizeof *casts && k < 0; i++) {
+        const char *tail = strrchr(casts[i].pattern, '.') + 1;
+        if ((tail[0] != '*' || tail[1]) && !dw_str_eqc(last, tail)) continue;
         if (dw_cpath_matches(&w->path, casts[i].pattern)) k = (int)i;
+    }
     if (k < 0) return;
     dw_arena *a = &w->L->p->arena;
     const char *text = dw_str_cstr(a, v->s);

@@ -19,15 +19,60 @@ typedef struct {
     dw_str name;
 } ref;
 
+/* The services of one file by name: a project of many services looks
+ * each up once, so a scan per lookup would be quadratic. */
+typedef struct {
+    const dw_cv *services;
+    dw_strmap names;         /* name -> its index + 1 (the first, when repeated) */
+} name_index;
+
+/* Values extends may copy in one project. Each service inherits all of its
+ * base's lists (depends_on, ports, ...), so a chain of n services that
+ * extend each other holds n²/2 values: bounded here as YAML aliases are,
+ * so that a hostile file cannot take all memory. Real projects copy a few
+ * thousand. */
+#define EXTENDS_MAX_VALUES 250000u
+
 typedef struct {
     dw_loader *L;
     dw_scope *sc;
+    uint64_t copied;         /* values copied so far, against EXTENDS_MAX_VALUES */
+    bool over_budget;        /* reported once */
+    DW_VEC(name_index) indexes;
     dw_strmap done;          /* "fi:name" -> the service extended */
     dw_strmap file_services; /* "fi" -> that file's services, for `extends.file` */
     ref chain[DW_MAX_CHAIN];
     uint32_t depth;
     bool on_cycle;           /* a cycle was met: the services being resolved stay as written */
 } extender;
+
+/* The index of service `name` in `services`, or UINT32_MAX. */
+static uint32_t service_at(extender *x, const dw_cv *services, dw_str name)
+{
+    name_index *ix = NULL;
+    for (uint32_t i = 0; i < x->indexes.n && !ix; i++)
+        if (x->indexes.v[i].services == services) ix = &x->indexes.v[i];
+    if (!ix) {
+        name_index fresh = {services, {0}};
+        for (uint32_t i = 0; i < services->n; i++)
+            if (!dw_strmap_get(&fresh.names, services->pairs[i].key))
+                dw_strmap_put(&fresh.names, services->pairs[i].key, (void *)(uintptr_t)(i + 1));
+        DW_VEC_PUSH(&x->L->p->arena, x->indexes, fresh);
+        ix = &x->indexes.v[x->indexes.n - 1];
+    }
+    uintptr_t at = (uintptr_t)dw_strmap_get(&ix->names, name);
+    return at ? (uint32_t)(at - 1) : UINT32_MAX;
+}
+
+/* The values of v, counting no further than `limit`. */
+static uint64_t cv_count(const dw_cv *v, uint64_t limit)
+{
+    if (!v) return 0;
+    uint64_t n = 1;
+    for (uint32_t i = 0; i < v->n && n <= limit; i++)
+        n += cv_count(v->kind == DW_CV_MAP ? v->pairs[i].value : v->kind == DW_CV_SEQ ? v->items[i] : NULL, limit - n);
+    return n;
+}
 
 static const char *done_key(dw_arena *a, int fi, dw_str name)
 {
@@ -107,7 +152,7 @@ static dw_cv *base_of(extender *x, int fi, dw_cv *services, dw_str name, dw_cv *
             return NULL;
         }
         dw_cv *other = services_of(x, ofi);
-        if (!other || !dw_cv_getn(other, ref_name)) {
+        if (!other || service_at(x, other, ref_name) == UINT32_MAX) {
             dw_compose_error(p, "cannot extend service \"%.*s\" in %s: service \"%.*s\" not found in %.*s",
                              (int)name.len, name.ptr, p->files[fi].abs_path, (int)ref_name.len, ref_name.ptr,
                              (int)file_node->s.len, file_node->s.ptr);
@@ -119,7 +164,7 @@ static dw_cv *base_of(extender *x, int fi, dw_cv *services, dw_str name, dw_cv *
         *bfi = ofi;
         return resolve(x, ofi, other, ref_name);
     }
-    if (!dw_cv_getn(services, ref_name)) {
+    if (service_at(x, services, ref_name) == UINT32_MAX) {
         dw_compose_error(p, "cannot extend service \"%.*s\" in %s: service \"%.*s\" not found", (int)name.len, name.ptr,
                          p->files[fi].abs_path, (int)ref_name.len, ref_name.ptr);
         report(x, fi, svc_node, "extends without `file:` names a service of the same file",
@@ -136,7 +181,8 @@ static dw_cv *base_of(extender *x, int fi, dw_cv *services, dw_str name, dw_cv *
 static dw_cv *resolve(extender *x, int fi, dw_cv *services, dw_str name)
 {
     dw_arena *a = &x->L->p->arena;
-    dw_cv *svc = dw_cv_getn(services, name);
+    uint32_t at = service_at(x, services, name);
+    dw_cv *svc = at == UINT32_MAX ? NULL : services->pairs[at].value;
     if (!svc || svc->kind != DW_CV_MAP) return svc;
     dw_cv *ext = dw_cv_get(svc, "extends");
     if (!ext) return svc;
@@ -165,6 +211,22 @@ static dw_cv *resolve(extender *x, int fi, dw_cv *services, dw_str name)
         return NULL;
     }
     if (!base || base->kind != DW_CV_MAP) return svc;
+    uint64_t left = EXTENDS_MAX_VALUES - x->copied;
+    uint64_t need = cv_count(base, left) + cv_count(svc, left);
+    if (need > left) {
+        if (!x->over_budget) {
+            x->over_budget = true;
+            dw_compose_error(x->L->p, "services.%.*s.extends: the services extending each other copy more than %u "
+                             "values", (int)name.len, name.ptr, EXTENDS_MAX_VALUES);
+            report(x, fi, ext, "extend one common base instead of chaining services: each inherits all its base's lists",
+                   "services.%.*s.extends: the services extending each other copy more than %u values, where "
+                   "dockwright stops applying extends",
+                   (int)name.len, name.ptr, EXTENDS_MAX_VALUES);
+        }
+        dw_strmap_put(&x->done, dw_str_c(key), svc); /* as written, once: not resolved again */
+        return svc;
+    }
+    x->copied += need;
     dw_cv *source = dw_cv_deep_copy(a, base);
     dw_cv_del(source, dw_str_c("extends"));
     dw_cpath path = {0};
@@ -177,8 +239,7 @@ static dw_cv *resolve(extender *x, int fi, dw_cv *services, dw_str name)
     merged->span = svc->span;
     merged->pos = svc->pos;
     merged->style = svc->style;
-    for (uint32_t i = 0; i < services->n; i++)
-        if (dw_str_eq(services->pairs[i].key, name)) services->pairs[i].value = merged;
+    services->pairs[at].value = merged;
     dw_strmap_put(&x->done, dw_str_c(key), merged);
     return merged;
 }
@@ -194,4 +255,5 @@ void dw_apply_extends(dw_loader *L, int fi, dw_cv *cfg, dw_scope *sc)
     for (uint32_t i = 0; i < services->n; i++) resolve(&x, fi, services, services->pairs[i].key);
     dw_strmap_free(&x.done);
     dw_strmap_free(&x.file_services);
+    for (uint32_t i = 0; i < x.indexes.n; i++) dw_strmap_free(&x.indexes.v[i].names);
 }

@@ -182,6 +182,9 @@ static dw_cv *ordered(norm *n, dw_cv *m, const char *const *fields)
     return o;
 }
 
+/* A value Compose cannot convert: its error, in compose-go's words. The
+ * load (values.c) reported it already, with a finding; the error is
+ * recorded again here in case it is one the load does not look for. */
 static void nerror(norm *n, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void nerror(norm *n, const char *fmt, ...)
 {
@@ -198,41 +201,6 @@ static const char *base_dir(norm *n, const dw_cv *v)
 }
 
 /* ---- durations (go-str2duration in, Go's time.Duration.String out) ---- */
-
-static int parse_duration(dw_str s, int64_t *out)
-{
-    static const struct { const char *u; double ns; } units[] = {
-        {"ns", 1}, {"us", 1e3}, {"\xC2\xB5s", 1e3}, {"\xCE\xBCs", 1e3}, {"ms", 1e6}, {"s", 1e9},
-        {"m", 60e9}, {"h", 3600e9}, {"d", 86400e9}, {"w", 604800e9}};
-    size_t i = 0;
-    bool neg = false;
-    if (i < s.len && (s.ptr[i] == '-' || s.ptr[i] == '+')) neg = s.ptr[i++] == '-';
-    if (s.len - i == 1 && s.ptr[i] == '0') return *out = 0, 0;
-    if (i == s.len) return -1;
-    long double total = 0;
-    while (i < s.len) {
-        size_t st = i;
-        long double v = 0, scale = 1;
-        bool digits = false;
-        while (i < s.len && s.ptr[i] >= '0' && s.ptr[i] <= '9') v = v * 10 + (s.ptr[i++] - '0'), digits = true;
-        if (i < s.len && s.ptr[i] == '.') {
-            i++;
-            while (i < s.len && s.ptr[i] >= '0' && s.ptr[i] <= '9') v += (s.ptr[i++] - '0') / (scale *= 10), digits = true;
-        }
-        if (!digits || i == st) return -1;
-        size_t us = i;
-        while (i < s.len && !(s.ptr[i] >= '0' && s.ptr[i] <= '9') && s.ptr[i] != '.') i++;
-        dw_str unit = dw_str_make(s.ptr + us, i - us);
-        if (!unit.len) return -1;
-        size_t k = 0;
-        while (k < sizeof units / sizeof *units && !dw_str_eqc(unit, units[k].u)) k++;
-        if (k == sizeof units / sizeof *units) return -1;
-        total += v * units[k].ns;
-    }
-    if (total > 9.2e18L) return -1;
-    *out = (int64_t)(neg ? -total : total);
-    return 0;
-}
 
 /* Go's fmtFrac: the fraction of v / 10^prec, trailing zeros dropped. */
 static void frac(char *buf, size_t *w, uint64_t *v, int prec)
@@ -305,8 +273,10 @@ static dw_cv *duration(norm *n, const dw_cv *v, const char *where)
 {
     if (!v || v->kind == DW_CV_NULL) return dw_cv_copy(n->a, v ? v : N(n, NULL));
     int64_t ns;
-    if (parse_duration(dw_cv_text(v), &ns) < 0) {
-        nerror(n, "%s: invalid duration \"%.*s\"", where, (int)dw_cv_text(v).len, dw_cv_text(v).ptr);
+    const char *why;
+    dw_str t = dw_cv_text(v);
+    if (!dw_parse_duration(t, &ns, &why)) {
+        nerror(n, "%s: invalid duration \"%.*s\"", where, (int)t.len, t.ptr);
         return dw_cv_copy(n->a, v);
     }
     return Sc(n, go_duration(n->a, ns), v);
@@ -318,37 +288,14 @@ static dw_cv *size(norm *n, const dw_cv *v, const char *where)
 {
     if (!v || v->kind == DW_CV_NULL) return dw_cv_copy(n->a, v ? v : N(n, NULL));
     if (v->kind == DW_CV_INT) return Sc(n, dw_arena_printf(n->a, "%lld", (long long)v->i), v);
-    dw_str s = dw_cv_text(v);
-    char *t = dw_str_cstr(n->a, s), *end;
-    errno = 0;
-    long long whole = strtoll(t, &end, 10);
-    if (*t && !*end && !errno) return Sc(n, dw_arena_printf(n->a, "%lld", whole), v);
-    /* ^(\d+(\.\d+)*) ?([kKmMgGtTpP])?[iI]?[bB]?$, binary multipliers */
-    const char *p = t;
-    size_t digits = 0;
-    while (*p >= '0' && *p <= '9') p++, digits++;
-    while (*p == '.' && p[1] >= '0' && p[1] <= '9') {
-        p++;
-        while (*p >= '0' && *p <= '9') p++;
-    }
-    double num = digits ? strtod(t, NULL) : 0;
-    if (*p == ' ') p++;
-    double mul = 1;
-    const char *units = "kmgtp";
-    if (*p && strchr(units, *p | 32) && (*p | 32) != 0) {
-        for (const char *u = units; *u; u++) {
-            mul *= 1024;
-            if ((*p | 32) == *u) break;
-        }
-        p++;
-    }
-    if ((*p | 32) == 'i') p++;
-    if ((*p | 32) == 'b') p++;
-    if (!digits || *p) {
-        nerror(n, "%s: invalid size: '%s'", where, t);
+    dw_str t = dw_cv_text(v);
+    int64_t bytes;
+    const char *why;
+    if (!dw_parse_size(t, &bytes, &why)) {
+        nerror(n, "%s: invalid size: '%.*s'", where, (int)t.len, t.ptr);
         return dw_cv_copy(n->a, v);
     }
-    return Sc(n, dw_arena_printf(n->a, "%lld", (long long)(num * mul)), v);
+    return Sc(n, dw_arena_printf(n->a, "%lld", (long long)bytes), v);
 }
 
 /* ---- small conversions ---- */
@@ -424,16 +371,6 @@ static dw_cv *resolve_env(norm *n, const dw_cv *v, bool keep_empty)
     return out;
 }
 
-static bool remote_context(dw_str s)
-{
-    static const char *const prefixes[] = {"https://", "http://", "git://", "ssh://", "github.com/", "git@", "service:"};
-    for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++)
-        if (dw_str_has_prefix(s, prefixes[i])) return true;
-    for (size_t i = 0; i + 2 < s.len; i++)
-        if (s.ptr[i] == ':' && s.ptr[i + 1] == '/' && s.ptr[i + 2] == '/') return true;
-    return false;
-}
-
 static dw_cv *abs_path(norm *n, const dw_cv *v)
 {
     if (!v || v->kind != DW_CV_STR || !v->s.len) return as_string(n, v);
@@ -442,92 +379,31 @@ static dw_cv *abs_path(norm *n, const dw_cv *v)
 
 /* ---- command lines (mattn/go-shellwords' Parse, as ShellCommand uses it) ---- */
 
+typedef struct {
+    norm *n;
+    dw_cv *q;
+    const dw_cv *like;
+} words;
+
+static void push_word(void *ud, dw_str w)
+{
+    words *ws = ud;
+    dw_cv_push(ws->n->a, ws->q, S(ws->n, dw_str_dup(ws->n->a, w), ws->like));
+}
+
 static dw_cv *shell_words(norm *n, const dw_cv *v, const char *where)
 {
     if (!v || v->kind != DW_CV_STR) {
         if (v && v->kind == DW_CV_SEQ) return string_list(n, v);
         return v ? dw_cv_copy(n->a, v) : N(n, NULL);
     }
-    dw_cv *q = Q(n, v);
-    dw_buf buf = {0};
-    bool escaped = false, dq = false, sq = false, bq = false, dollar = false, got = false;
-    dw_str s = v->s;
-    for (size_t i = 0; i < s.len; i++) {
-        char r = s.ptr[i];
-        if (escaped) {
-            dw_buf_putc(&buf, r == 't' ? '\t' : r == 'n' ? '\n' : r);
-            escaped = false;
-            got = true;
-            continue;
-        }
-        if (r == '\\') {
-            if (sq) dw_buf_putc(&buf, r);
-            else escaped = true;
-            continue;
-        }
-        if (r == ' ' || r == '\t' || r == '\r' || r == '\n') {
-            if (sq || dq || bq || dollar) {
-                dw_buf_putc(&buf, r);
-            } else if (got) {
-                dw_cv_push(n->a, q, S(n, dw_str_dup(n->a, dw_str_make(buf.p ? buf.p : "", buf.n)), v));
-                buf.n = 0;
-                got = false;
-            }
-            continue;
-        }
-        bool stop = false;
-        switch (r) {
-        case '`':
-            if (!sq && !dq && !dollar) bq = !bq;
-            break;
-        case ')':
-            if (!sq && !dq && !bq) dollar = !dollar;
-            break;
-        case '(':
-            if (!sq && !dq && !bq) {
-                if (!dollar && buf.n && buf.p[buf.n - 1] == '$') {
-                    dollar = true;
-                    dw_buf_putc(&buf, '(');
-                    continue;
-                }
-                nerror(n, "%s: invalid command line string", where);
-                dw_buf_free(&buf);
-                return dw_cv_copy(n->a, v);
-            }
-            break;
-        case '"':
-            if (!sq && !dollar) {
-                if (dq) got = true;
-                dq = !dq;
-                continue;
-            }
-            break;
-        case '\'':
-            if (!dq && !dollar) {
-                if (sq) got = true;
-                sq = !sq;
-                continue;
-            }
-            break;
-        case ';': case '&': case '|': case '<': case '>':
-            /* Parse stops at the first shell operator: the rest is dropped */
-            if (!(sq || dq || bq || dollar)) {
-                if (r == '>' && buf.n && buf.p[0] >= '0' && buf.p[0] <= '9') got = false;
-                stop = true;
-            }
-            break;
-        }
-        if (stop) break;
-        got = true;
-        dw_buf_putc(&buf, r);
-    }
-    if (got) dw_cv_push(n->a, q, S(n, dw_str_dup(n->a, dw_str_make(buf.p ? buf.p : "", buf.n)), v));
-    dw_buf_free(&buf);
-    if (escaped || sq || dq || bq || dollar) {
+    words ws = {n, Q(n, v), v};
+    const char *why;
+    if (!dw_shell_split(v->s, push_word, &ws, NULL, &why)) {
         nerror(n, "%s: invalid command line string", where);
         return dw_cv_copy(n->a, v);
     }
-    return q;
+    return ws.q;
 }
 
 /* ---- service parts ---- */
@@ -696,7 +572,8 @@ static void ports(norm *n, dw_cv *out, const dw_cv *v, const char *where)
         }
         dw_port_spec specs[256];
         const char *err;
-        int cnt = dw_parse_ports(n->a, dw_cv_text(it), specs, 256, &err);
+        char num[24];
+        int cnt = dw_parse_ports(n->a, dw_port_text(it, num), specs, 256, &err);
         if (cnt < 0) {
             nerror(n, "%s", err);
             continue;
@@ -870,7 +747,7 @@ static dw_cv *build(norm *n, const dw_cv *v, const char *where)
         ctx->file = v->file;
         dw_cv_set(n->a, m, dw_str_c("context"), ctx);
     }
-    if (ctx->kind == DW_CV_STR && !remote_context(ctx->s)) dw_cv_set(n->a, m, dw_str_c("context"), abs_path(n, ctx));
+    if (ctx->kind == DW_CV_STR && !dw_context_remote(ctx->s)) dw_cv_set(n->a, m, dw_str_c("context"), abs_path(n, ctx));
     if (!dw_cv_get(m, "dockerfile") && !dw_cv_get(m, "dockerfile_inline")) put(n, m, "dockerfile", Sc(n, "Dockerfile", m));
     if (dw_cv_get(m, "args")) dw_cv_set(n->a, m, dw_str_c("args"), resolve_env(n, dw_cv_get(m, "args"), false));
     if (dw_cv_get(m, "labels")) dw_cv_set(n->a, m, dw_str_c("labels"), key_values(n, dw_cv_get(m, "labels"), ""));
@@ -878,7 +755,7 @@ static dw_cv *build(norm *n, const dw_cv *v, const char *where)
     if (ac) {
         dw_cv *kv = key_values(n, ac, "");
         for (uint32_t i = 0; i < kv->n; i++)
-            if (kv->pairs[i].value->kind == DW_CV_STR && !remote_context(kv->pairs[i].value->s))
+            if (kv->pairs[i].value->kind == DW_CV_STR && !dw_context_remote(kv->pairs[i].value->s))
                 kv->pairs[i].value = abs_path(n, kv->pairs[i].value);
         dw_cv_set(n->a, m, dw_str_c("additional_contexts"), kv);
     }

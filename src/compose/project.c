@@ -330,12 +330,22 @@ int dw_loader_read(dw_loader *L, const char *shown, const char *abs_path, bool i
     uint32_t before = f->diags.n, d = 0;
     while (d < f->yaml.ndocs && !f->root) f->root = dw_cv_from_yaml(a, f->yaml.docs[d++], (uint16_t)fi, &f->lines, &f->diags);
     L->next_doc[fi] = d;
-    for (uint32_t i = before; i < f->diags.n; i++)
+    for (uint32_t i = before; i < f->diags.n; i++) {
+        if (!strcmp(f->diags.v[i].rule, "yaml-syntax")) { /* cv.c's one: a `<<` that merges no mapping */
+            dw_compose_error(p, "failed to parse %s: yaml: map merge requires map or sequence of maps as the value",
+                             f->abs_path);
+            break;
+        }
+        if (!strcmp(f->diags.v[i].rule, "compose-schema")) { /* cv.c's one: a key that is not a string */
+            dw_compose_error(p, "%s", f->diags.v[i].message);
+            break;
+        }
         if (!strcmp(f->diags.v[i].rule, "duplicate-key")) {
             dw_pos at = dw_linemap_pos(&f->lines, f->diags.v[i].span.start);
             dw_compose_error(p, "failed to parse %s: yaml: line %u: %s", f->abs_path, at.line, f->diags.v[i].message);
             break;
         }
+    }
     return fi;
 }
 
@@ -355,10 +365,23 @@ static void prepare_tree(dw_loader *L, int fi, dw_cv *root, dw_scope *sc)
     dw_compose_file *f = &L->p->files[fi];
     if (root->kind != DW_CV_MAP) {
         dw_compose_error(L->p, "top-level object must be a mapping");
+        dw_diag *d = dw_loader_report(L, fi, "compose-schema", DW_SEV_ERROR, root->span,
+                                      "the top level of this Compose file is %s: Compose refuses it (it wants a "
+                                      "mapping of services:, networks:, volumes: ...)",
+                                      dw_cv_describe(root));
+        if (d) d->help = "put the services under a top-level `services:` mapping";
         return;
     }
     dw_cv_interpolate(L, fi, root, dw_scope_lookup, sc);
-    dw_compose_validate(&L->p->arena, root, &f->lines, &L->p->files[fi].diags);
+    uint32_t before = f->diags.n;
+    dw_compose_validate(&L->p->arena, root, &f->lines, &f->diags);
+    /* Compose validates each file before it transforms it: its schema error
+     * is what `config` prints, ahead of a port or duration it cannot read */
+    for (uint32_t i = before; i < f->diags.n; i++)
+        if (!strcmp(f->diags.v[i].rule, "compose-schema") && f->diags.v[i].severity == DW_SEV_ERROR) {
+            dw_compose_error(L->p, "validating %s: %s", f->abs_path, f->diags.v[i].message);
+            break;
+        }
 }
 
 dw_cv *dw_loader_config(dw_loader *L, int fi, dw_scope *sc)
@@ -490,6 +513,42 @@ static const char *override_file(dw_arena *a, const char *dir)
     return NULL;
 }
 
+static const char *const base_names[] = {"compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"};
+
+/* True for the names Compose discovers a project by. */
+static bool base_name(const char *path)
+{
+    const char *name = strrchr(path, '/');
+    name = name ? name + 1 : path;
+    for (size_t i = 0; i < sizeof base_names / sizeof *base_names; i++)
+        if (!strcmp(name, base_names[i])) return true;
+    return false;
+}
+
+bool dw_compose_is_fragment(const dw_compose_project *p)
+{
+    if (!p || !p->nfiles || p->files[0].included) return false;
+    uint32_t main_files = 0;
+    for (uint32_t i = 0; i < p->nfiles; i++) main_files += !p->files[i].included;
+    if (main_files != 1) return false; /* a base and its override, or several -f: the whole project */
+    const char *name = strrchr(p->files[0].abs_path, '/');
+    name = name ? name + 1 : p->files[0].abs_path;
+    static const char *const overrides[] = {"compose.override.yml", "compose.override.yaml",
+                                            "docker-compose.override.yml", "docker-compose.override.yaml"};
+    for (size_t i = 0; i < sizeof overrides / sizeof *overrides; i++)
+        if (!strcmp(name, overrides[i])) return true;
+    if (base_name(name)) return false;
+    /* compose.<x>.yaml, docker-compose.<x>.yml: a fragment when a base is beside it */
+    if (strncmp(name, "compose.", 8) && strncmp(name, "docker-compose.", 15)) return false;
+    dw_arena scratch;
+    dw_arena_init(&scratch);
+    bool base = false;
+    for (size_t i = 0; i < sizeof base_names / sizeof *base_names && !base; i++)
+        base = is_file(dw_arena_printf(&scratch, "%s/%s", p->files[0].abs_dir, base_names[i]));
+    dw_arena_free(&scratch);
+    return base;
+}
+
 static void read_environment(dw_compose_project *p, const dw_compose_opts *o, var_vec *vars)
 {
     if (o->no_environ) return;
@@ -577,7 +636,9 @@ dw_compose_project *dw_compose_load(const char *const *paths, uint32_t npaths, c
         return NULL;
     }
     uint32_t nmain = p->nfiles;
-    if (npaths == 1 && !o->no_override && p->nfiles == 1) {
+    /* Compose merges the override file onto the base file it discovered
+     * (compose.yaml, docker-compose.yml, ...), not onto compose.prod.yaml */
+    if (npaths == 1 && !o->no_override && p->nfiles == 1 && base_name(p->files[0].abs_path)) {
         const char *ov = override_file(a, p->files[0].abs_dir);
         if (ov) {
             const char *slash = strrchr(paths[0], '/');
@@ -605,9 +666,20 @@ dw_compose_project *dw_compose_load(const char *const *paths, uint32_t npaths, c
         dw_strmap_put(&sc.vars, dw_str_c("COMPOSE_PROJECT_NAME"), (void *)p->name);
     }
 
-    /* 4. the model; 5. the profiles */
+    /* 4. the model, its values converted as Compose converts them; 5. the profiles */
     build_model(&L, &sc, nmain);
+    dw_compose_check_values(&L);
+    dw_compose_validate_model(&L);
+    if ((!p->model || (p->model->kind == DW_CV_MAP && !p->model->n)) && !p->nerrors && nmain) {
+        /* nothing but comments, blanks or `{}` in every file: Compose stops */
+        dw_compose_error(p, "empty compose file");
+        dw_diag *d = dw_loader_report(&L, 0, "compose-schema", DW_SEV_ERROR, (dw_span){0, 0},
+                                      "this Compose file is empty: Compose refuses a project with no content "
+                                      "(`empty compose file`)");
+        if (d) d->help = "add a `services:` section, or delete the file";
+    }
     active_profiles(p, o, &sc);
+    dw_compose_check_consistency(&L);
     dw_strmap_free(&sc.vars);
     dw_strmap_free(&L.by_path);
     dw_strmap_free(&L.reported);

@@ -77,6 +77,34 @@ void check_build_context_missing(dw_lint *ctx)
             dw_diag_help(ctx, d, "create the folder, or point build.context at the folder holding the sources "
                                  "(a relative path starts from the folder of the Compose file)");
     }
+    /* build.additional_contexts: a local folder each, like the context */
+    for (const dw_cv_pair *s = NULL; (s = compose_next_service(ctx, s));) {
+        const dw_cv *ac = dw_cv_path(s->value, "build.additional_contexts");
+        for (uint32_t i = 0; ac && (ac->kind == DW_CV_MAP || ac->kind == DW_CV_SEQ) && i < ac->n; i++) {
+            const dw_cv *v = ac->kind == DW_CV_MAP ? ac->pairs[i].value : ac->items[i];
+            dw_str path = compose_literal(v), name = ac->kind == DW_CV_MAP ? ac->pairs[i].key : dw_str_make("", 0);
+            size_t off = 0;
+            if (ac->kind == DW_CV_SEQ && path.ptr) { /* name=path */
+                const char *eq = dw_str_chr(path, '=');
+                if (!eq) continue;
+                off = (size_t)(eq - path.ptr) + 1;
+                name = dw_str_sub(path, 0, off - 1);
+                path = dw_str_sub(path, off, path.len);
+            }
+            if (!path.len || dw_context_remote(path) || path.ptr[0] == '~') continue;
+            const char *dir = compose_join(ctx, compose_base_dir(ctx, v), path);
+            int k = file_kind(dir);
+            if (k == 2) continue;
+            dw_span at = compose_subspan(ctx, v, off, path.len);
+            dw_diag *d = dw_creport(ctx, v, &at,
+                                    k ? "additional context `%.*s` (`%.*s`) of service `%.*s` is a file, not a folder"
+                                      : "additional context `%.*s` (`%.*s`) of service `%.*s` does not exist",
+                                    STR(name), STR(path), STR(s->key));
+            if (d)
+                dw_diag_help(ctx, d, "create the folder, or fix the path (a relative path starts from the folder of "
+                                     "the Compose file)");
+        }
+    }
 }
 
 /* The entries of `dir` as C strings (at most a few thousand: a suggestion
@@ -332,24 +360,77 @@ void check_compose_version_obsolete(dw_lint *ctx)
 
 /* ---- depends_on ---- */
 
-void check_depends_on_unknown_service(dw_lint *ctx)
+/* A dependency of service `s` on `name`, written at `node` (`span`),
+ * `via` the key that makes it one when it is not depends_on (Compose adds
+ * links, network_mode/ipc/pid/uts/cgroup `service:` and volumes_from to the
+ * dependencies, required). */
+static void unknown_dependency(dw_lint *ctx, const dw_cv_pair *s, dw_str name, const dw_cv *node, const dw_span *span,
+                               const char *via, bool fragment)
 {
     const dw_cv *services = compose_services(ctx);
+    const dw_cv *target = compose_service(ctx, name);
+    dw_diag *d;
+    if (!target && fragment) return; /* the base file may define it */
+    if (target) {
+        /* it exists, but not with the active profiles: Compose stops as if
+         * it did not, unless the dependent service is off too */
+        if (!compose_service_active(ctx, s->value) || compose_service_active(ctx, target)) return;
+        const dw_cv *pr = dw_cv_get(target, "profiles");
+        dw_str first = pr && pr->kind == DW_CV_SEQ && pr->n ? dw_cv_text(pr->items[0]) : dw_str_c("");
+        d = dw_creport(ctx, node, span,
+                       "service `%.*s` depends on `%.*s`%s%s, which runs only with profile `%.*s`: without it "
+                       "Compose stops (depends on undefined service)",
+                       STR(s->key), STR(name), via ? " through " : "", via ? via : "", STR(first));
+        if (d)
+            dw_diag_help(ctx, d, "give `%.*s` that profile too, activate it (--profile %.*s)%s", STR(s->key), STR(first),
+                         via ? "" : ", or mark the dependency `required: false`");
+        return;
+    }
+    d = dw_creport(ctx, node, span, "service `%.*s` depends on `%.*s`%s%s, which is not a service of this project",
+                   STR(s->key), STR(name), via ? " through " : "", via ? via : "");
+    if (!d) return;
+    const char *near = suggest_key(ctx, name, services);
+    if (near) dw_diag_help(ctx, d, "did you mean `%s`?", near);
+    else if (via) dw_diag_help(ctx, d, "name one of the services of this project");
+    else
+        dw_diag_help(ctx, d, "name one of the services, or mark an optional dependency with the long form "
+                             "`required: false`");
+}
+
+void check_depends_on_unknown_service(dw_lint *ctx)
+{
+    static const char *const shared[] = {"network_mode", "ipc", "pid", "uts", "cgroup"};
+    bool fragment = dw_compose_is_fragment(ctx->compose);
     for (const dw_cv_pair *s = NULL; (s = compose_next_service(ctx, s));) {
         uint32_t n;
         compose_dep *deps = compose_depends_on(ctx, s->value, &n);
-        for (uint32_t i = 0; i < n; i++) {
-            compose_dep *e = &deps[i];
-            if (compose_service(ctx, e->ref.name) || !e->required) continue;
-            dw_diag *d = dw_creport(ctx, e->ref.node, &e->ref.span,
-                                    "service `%.*s` depends on `%.*s`, which is not a service of this project",
-                                    STR(s->key), STR(e->ref.name));
-            if (!d) continue;
-            const char *near = suggest_key(ctx, e->ref.name, services);
-            if (near) dw_diag_help(ctx, d, "did you mean `%s`?", near);
-            else
-                dw_diag_help(ctx, d, "name one of the services, or mark an optional dependency with the long form "
-                                     "`required: false`");
+        for (uint32_t i = 0; i < n; i++)
+            if (deps[i].required) unknown_dependency(ctx, s, deps[i].ref.name, deps[i].ref.node, &deps[i].ref.span, NULL,
+                                                  fragment);
+        /* the dependencies Compose adds */
+        const dw_cv *links = dw_cv_get(s->value, "links");
+        for (uint32_t i = 0; links && links->kind == DW_CV_SEQ && i < links->n; i++) {
+            dw_str l = compose_literal(links->items[i]);
+            const char *colon = l.ptr ? dw_str_chr(l, ':') : NULL;
+            if (colon) l.len = (size_t)(colon - l.ptr);
+            dw_span at = compose_subspan(ctx, links->items[i], 0, l.len);
+            if (l.len) unknown_dependency(ctx, s, l, links->items[i], &at, "links", fragment);
+        }
+        for (size_t k = 0; k < sizeof shared / sizeof *shared; k++) {
+            const dw_cv *v = dw_cv_get(s->value, shared[k]);
+            dw_str t = compose_literal(v);
+            if (!t.ptr || !dw_str_has_prefix(t, "service:") || t.len == 8) continue;
+            dw_span at = compose_subspan(ctx, v, 8, t.len - 8);
+            unknown_dependency(ctx, s, dw_str_sub(t, 8, t.len), v, &at, shared[k], fragment);
+        }
+        const dw_cv *vf = dw_cv_get(s->value, "volumes_from");
+        for (uint32_t i = 0; vf && vf->kind == DW_CV_SEQ && i < vf->n; i++) {
+            dw_str t = compose_literal(vf->items[i]);
+            if (!t.len || dw_str_has_prefix(t, "container:")) continue;
+            const char *colon = dw_str_chr(t, ':');
+            if (colon) t.len = (size_t)(colon - t.ptr);
+            dw_span at = compose_subspan(ctx, vf->items[i], 0, t.len);
+            unknown_dependency(ctx, s, t, vf->items[i], &at, "volumes_from", fragment);
         }
     }
 }
@@ -529,7 +610,7 @@ void check_depends_on_healthcheck_missing(dw_lint *ctx)
             const char *why = own == COMPOSE_HC_OFF ? "its healthcheck is disabled"
                               : compose_dockerfile_healthcheck(ctx, dep) == COMPOSE_HC_OFF
                                   ? "its Dockerfile says HEALTHCHECK NONE"
-                              : builds ? "it has no healthcheck, and its Dockerfile no HEALTHCHECK"
+                              : builds ? "it has no healthcheck, nor a HEALTHCHECK in its Dockerfile"
                                        : "it has no healthcheck (unless its image defines one)";
             dw_diag *d = dw_creport(ctx, at, span,
                                     "service `%.*s` waits for `%.*s` to be healthy, but %s: `up` fails with "
@@ -673,7 +754,7 @@ void check_healthcheck_timing(dw_lint *ctx)
     for (const dw_cv_pair *s = NULL; (s = compose_next_service(ctx, s));) {
         const dw_cv *hc = dw_cv_get(s->value, "healthcheck");
         if (!hc || hc->kind != DW_CV_MAP) continue;
-        double val[4];
+        int64_t val[4];
         bool have[4] = {false, false, false, false};
         const dw_cv *node[4];
         for (int i = 0; i < 4; i++) {
@@ -683,13 +764,13 @@ void check_healthcheck_timing(dw_lint *ctx)
             dw_str text = compose_literal(node[i]);
             if (!text.ptr) continue;
             const char *why = NULL;
-            if (!compose_duration(text, &val[i], &why)) {
+            if (!dw_parse_duration(text, &val[i], &why)) {
                 dw_diag *d = dw_creport(ctx, node[i], NULL, "healthcheck %s `%.*s` of service `%.*s` is not a "
                                         "duration: %s", fields[i], STR(text), STR(s->key), why);
                 if (d) dw_diag_help(ctx, d, "write a number and a unit, e.g. 30s, 1m30s or 500ms");
                 continue;
             }
-            if (val[i] < 0 || (val[i] > 0 && val[i] < 1e6 && i != 2)) {
+            if (val[i] < 0 || (val[i] > 0 && val[i] < 1000000)) {
                 dw_diag *d = dw_creport(ctx, node[i], NULL, "healthcheck %s `%.*s` of service `%.*s` is %s",
                                         fields[i], STR(text), STR(s->key),
                                         val[i] < 0 ? "negative" : "below the 1ms Docker accepts");
@@ -700,7 +781,7 @@ void check_healthcheck_timing(dw_lint *ctx)
         }
         /* Docker's defaults: interval 30s, timeout 30s; 0 also means the default */
         if (!have[1] || val[1] == 0) continue;
-        double interval = have[0] && val[0] > 0 ? val[0] : 30e9;
+        int64_t interval = have[0] && val[0] > 0 ? val[0] : 30000000000;
         if (val[1] < interval) continue;
         dw_str t = dw_cv_text(node[1]);
         dw_diag *d;
@@ -725,11 +806,12 @@ typedef struct {
     const dw_cv *map;
     compose_named *sorted;
     uint32_t n;
+    bool fragment;          /* dw_compose_is_fragment: the base may declare, or use, what is missing here */
 } section_index;
 
 static section_index index_section(dw_lint *ctx, const char *key)
 {
-    section_index x = {top(ctx, key), NULL, 0};
+    section_index x = {top(ctx, key), NULL, 0, dw_compose_is_fragment(ctx->compose)};
     if (x.map && x.map->kind == DW_CV_MAP) {
         x.sorted = compose_sorted_keys(ctx, x.map);
         x.n = x.map->n;
@@ -745,6 +827,7 @@ static int declared_at(const section_index *x, dw_str name)
 static void undeclared(dw_lint *ctx, const section_index *section, const char *what, const char *top_key, const dw_cv *at,
                        dw_span span, dw_str name, dw_str service)
 {
+    if (section->fragment) return;
     dw_diag *d = dw_creport(ctx, at, &span,
                             "service `%.*s` uses %s `%.*s`, which is not declared under the top-level %s:",
                             STR(service), what, STR(name), top_key);
@@ -822,7 +905,7 @@ static void report_unused(dw_lint *ctx, const dw_cv *section, const bool *used, 
 void check_unused_volume(dw_lint *ctx)
 {
     section_index x = index_section(ctx, "volumes");
-    if (!x.n) return;
+    if (!x.n || x.fragment) return;
     bool *used = DW_NEW(ctx->a, bool, x.n);
     for (const dw_cv_pair *s = NULL; (s = compose_next_service(ctx, s));) {
         const dw_cv *vols = dw_cv_get(s->value, "volumes");
@@ -840,7 +923,7 @@ void check_unused_volume(dw_lint *ctx)
 void check_unused_network(dw_lint *ctx)
 {
     section_index x = index_section(ctx, "networks");
-    if (!x.n) return;
+    if (!x.n || x.fragment) return;
     bool *used = DW_NEW(ctx->a, bool, x.n);
     for (const dw_cv_pair *s = NULL; (s = compose_next_service(ctx, s));) {
         uint32_t n;
@@ -1010,18 +1093,27 @@ void check_duplicate_host_port(dw_lint *ctx)
     for (uint32_t i = 0; i < v.n; i++)
         if (v.v[i].port.host_hi - v.v[i].port.host_lo > width) width = v.v[i].port.host_hi - v.v[i].port.host_lo;
     qsort(v.v, v.n, sizeof *v.v, cmp_port);
+    uint32_t group = 0; /* the first entry of a's host port */
     for (uint32_t i = 1; i < v.n; i++) {
         port_entry *a = &v.v[i];
+        if (v.v[group].port.host_lo != a->port.host_lo) group = i;
         /* earlier entries that can overlap start at most `width` below */
         for (uint32_t j = i; j > 0; j--) {
             port_entry *b = &v.v[j - 1];
+            /* a reported is the later of every pair in its group (sorted by
+             * order there): only a range below can still be the later one,
+             * so that many services on one port stay linear */
+            if (a->reported && j - 1 >= group) {
+                j = group + 1; /* the loop's j-- goes on below the group */
+                continue;
+            }
             if (b->port.host_lo + width < a->port.host_lo) break;
             if (b->port.host_hi < a->port.host_lo) continue;
+            port_entry *later = a->order > b->order ? a : b, *first = later == a ? b : a;
+            if (later->reported) continue;
             if (!dw_str_ieq(a->port.protocol, b->port.protocol)) continue;
             if (!same_interface(a->port.host_ip, b->port.host_ip)) continue;
             if (a->service != b->service && !compose_services_coexist(a->svc, b->svc)) continue;
-            port_entry *later = a->order > b->order ? a : b, *first = later == a ? b : a;
-            if (later->reported) continue;
             later->reported = true;
             dw_buf desc = {0};
             describe_port(&desc, &later->port);
@@ -1068,13 +1160,14 @@ void check_ports_quoted(dw_lint *ctx)
             if (!compose_first_visit(ctx, &seen, it)) continue; /* one list shared through an alias */
             dw_diag *d = it->yaml11_trap
                              ? dw_creport(ctx, it, NULL,
-                                          "unquoted port mapping %.*s is the number %lld to a YAML 1.1 reader "
-                                          "(Compose v1, PyYAML, many editors and CI tools)",
-                                          STR(it->raw), sexagesimal(it->raw))
+                                          "unquoted port mapping %.*s of service `%.*s` is the number %lld to a YAML "
+                                          "1.1 reader (Compose v1, PyYAML, many editors and CI tools)",
+                                          STR(it->raw), STR(s->key), sexagesimal(it->raw))
                              : dw_creport(ctx, it, NULL,
-                                          "unquoted port mapping %.*s: the Compose specification asks for a quoted "
-                                          "string, as some YAML readers turn HOST:CONTAINER into a number",
-                                          STR(it->raw));
+                                          "unquoted port mapping %.*s of service `%.*s`: the Compose specification "
+                                          "asks for a quoted string, as some YAML readers turn HOST:CONTAINER into a "
+                                          "number",
+                                          STR(it->raw), STR(s->key));
             if (!d) continue;
             dw_diag_help(ctx, d, "quote it: \"%.*s\"", STR(it->raw));
             dw_diag_edit(ctx, d, (dw_span){it->span.start, it->span.start}, "\"", 1);
@@ -1255,11 +1348,11 @@ void check_healthcheck_missing_service(dw_lint *ctx)
         bool builds = compose_service_build(ctx, s->value, &b);
         const char *why = own == COMPOSE_HC_OFF     ? "its healthcheck is disabled"
                           : image == COMPOSE_HC_OFF ? "its Dockerfile says HEALTHCHECK NONE"
-                          : builds                  ? "it has no healthcheck, and its Dockerfile no HEALTHCHECK"
-                                                    : "it has no healthcheck (unless its image defines one)";
+                          : builds                  ? "none here, no HEALTHCHECK in its Dockerfile"
+                                                    : "none here; its image may still define one";
         dw_diag *d = dw_creport(ctx, s->value, &s->key_span,
-                                "service `%.*s` runs without a health check: %s, so Compose cannot tell a hung "
-                                "container from a working one",
+                                "service `%.*s` has no health check (%s), so Compose cannot tell a hung container "
+                                "from a working one",
                                 STR(s->key), why);
         if (d)
             dw_diag_help(ctx, d, "add a healthcheck (test, interval, timeout, retries) that asks the service itself "

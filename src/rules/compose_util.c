@@ -26,12 +26,39 @@ const dw_cv_pair *compose_next_service(const dw_lint *ctx, const dw_cv_pair *pre
     return NULL;
 }
 
-const dw_cv *compose_service(const dw_lint *ctx, dw_str name)
+/* What the rules of one project share, made on first use and freed by
+ * compose_util_release: the Dockerfiles read, and the services by name (a
+ * rule looks services up once per reference: a scan would make a project
+ * of many services quadratic). */
+typedef struct {
+    const char *key;        /* absolute path, or the inline node's address as text */
+    dw_dockerfile *df;      /* NULL: missing or unreadable */
+} df_slot;
+
+typedef struct {
+    df_slot *v;
+    uint32_t cap, n;
+    compose_named *by_name; /* compose_services, sorted */
+    bool indexed;
+} util_cache;
+
+static util_cache *cache_of(dw_lint *ctx)
+{
+    if (!ctx->compose_cache) ctx->compose_cache = calloc(1, sizeof(util_cache));
+    return ctx->compose_cache;
+}
+
+const dw_cv *compose_service(dw_lint *ctx, dw_str name)
 {
     const dw_cv *s = compose_services(ctx);
-    for (uint32_t i = 0; s && i < s->n; i++)
-        if (dw_str_eq(s->pairs[i].key, name)) return s->pairs[i].value;
-    return NULL;
+    util_cache *c = cache_of(ctx);
+    if (!s || !c) return NULL;
+    if (!c->indexed) {
+        c->by_name = compose_sorted_keys(ctx, s);
+        c->indexed = true;
+    }
+    int at = compose_lookup(c->by_name, s->n, name);
+    return at >= 0 ? s->pairs[at].value : NULL;
 }
 
 bool compose_service_active(const dw_lint *ctx, const dw_cv *svc)
@@ -62,7 +89,9 @@ bool compose_services_coexist(const dw_cv *a, const dw_cv *b)
 const char *compose_base_dir(const dw_lint *ctx, const dw_cv *at)
 {
     const dw_compose_project *p = ctx->compose;
-    if (at && at->file < p->nfiles && p->files[at->file].included) return p->files[at->file].abs_dir;
+    /* rel_base: the project folder, an extends.file's own folder, or an
+     * include's project_directory (not always the included file's folder) */
+    if (at && at->file < p->nfiles && p->files[at->file].rel_base) return p->files[at->file].rel_base;
     if (p->dir) return p->dir;
     return p->nfiles ? p->files[0].abs_dir : ".";
 }
@@ -131,67 +160,7 @@ dw_span compose_subspan(const dw_lint *ctx, const dw_cv *v, size_t off, size_t l
     return (dw_span){s, s + (uint32_t)len};
 }
 
-/* ---- ports ---- */
-
-static bool parse_u16(dw_str s, uint32_t *out)
-{
-    if (!s.len || s.len > 5) return false;
-    uint32_t v = 0;
-    for (size_t i = 0; i < s.len; i++) {
-        if (s.ptr[i] < '0' || s.ptr[i] > '9') return false;
-        v = v * 10 + (uint32_t)(s.ptr[i] - '0');
-    }
-    if (v > 65535) return false;
-    *out = v;
-    return true;
-}
-
-/* `a` or `a-b` with b >= a, as nat.ParsePortRange. */
-static bool parse_range(dw_str s, uint32_t *lo, uint32_t *hi)
-{
-    const char *dash = dw_str_chr(s, '-');
-    if (!dash) {
-        if (!parse_u16(s, lo)) return false;
-        *hi = *lo;
-        return true;
-    }
-    size_t d = (size_t)(dash - s.ptr);
-    if (!parse_u16(dw_str_sub(s, 0, d), lo) || !parse_u16(dw_str_sub(s, d + 1, s.len), hi)) return false;
-    return *hi >= *lo;
-}
-
-static bool parse_short_port(dw_str s, compose_port *o)
-{
-    const char *slash = NULL;
-    for (size_t i = s.len; i > 0; i--)
-        if (s.ptr[i - 1] == '/') { slash = s.ptr + i - 1; break; }
-    if (slash) {
-        o->protocol = dw_str_sub(s, (size_t)(slash - s.ptr) + 1, s.len);
-        s = dw_str_sub(s, 0, (size_t)(slash - s.ptr));
-    }
-    /* the last colon ends the host port, the one before it the IP */
-    size_t c1 = SIZE_MAX, c2 = SIZE_MAX;
-    for (size_t i = s.len; i > 0; i--) {
-        if (s.ptr[i - 1] != ':') continue;
-        if (c1 == SIZE_MAX) c1 = i - 1;
-        else { c2 = i - 1; break; }
-    }
-    dw_str container = c1 == SIZE_MAX ? s : dw_str_sub(s, c1 + 1, s.len);
-    if (!parse_range(container, &o->target_lo, &o->target_hi)) return false;
-    if (c1 == SIZE_MAX) return true;
-    dw_str host = c2 == SIZE_MAX ? dw_str_sub(s, 0, c1) : dw_str_sub(s, c2 + 1, c1);
-    if (c2 != SIZE_MAX) {
-        dw_str ip = dw_str_sub(s, 0, c2);
-        if (ip.len >= 2 && ip.ptr[0] == '[' && ip.ptr[ip.len - 1] == ']') ip = dw_str_sub(ip, 1, ip.len - 1);
-        if (!ip.len) return false;
-        o->host_ip = ip;
-    }
-    if (host.len) {
-        if (!parse_range(host, &o->host_lo, &o->host_hi)) return false;
-        o->has_host = true;
-    }
-    return true;
-}
+/* ---- ports: the loader's parser (syntax.h) behind the rules' shape ---- */
 
 bool compose_port_parse(const dw_cv *item, compose_port *o)
 {
@@ -199,14 +168,21 @@ bool compose_port_parse(const dw_cv *item, compose_port *o)
     o->node = item;
     o->protocol = dw_str_c("tcp");
     if (!item) return false;
-    if (item->kind == DW_CV_INT) {
-        if (item->i < 0 || item->i > 65535) { o->unknown = true; return true; }
-        o->target_lo = o->target_hi = (uint32_t)item->i;
-        return true;
-    }
-    if (item->kind == DW_CV_STR) {
-        o->interpolated = item->interpolated || has_dollar(item->s);
-        if (has_dollar(item->s) || !parse_short_port(item->s, o)) o->unknown = true;
+    if (item->kind == DW_CV_INT || item->kind == DW_CV_STR) {
+        /* compose-go reads a number as its decimal text */
+        char num[24];
+        dw_str text = dw_port_text(item, num);
+        o->interpolated = item->interpolated || has_dollar(text);
+        dw_port_range r;
+        if (has_dollar(text) || !dw_port_parse(text, &r, NULL, NULL)) {
+            o->unknown = true;
+            return true;
+        }
+        o->host_ip = r.host_ip;
+        o->has_host = r.has_host;
+        o->host_lo = r.host_lo, o->host_hi = r.host_hi;
+        o->target_lo = r.target_lo, o->target_hi = r.target_hi;
+        o->protocol = r.protocol;
         return true;
     }
     if (item->kind != DW_CV_MAP) return false;
@@ -220,10 +196,13 @@ bool compose_port_parse(const dw_cv *item, compose_port *o)
         o->unknown = true;
         return true;
     }
-    if (!target || !parse_range(dw_cv_text(target), &o->target_lo, &o->target_hi)) o->unknown = true;
+    /* the long form's target is one port (an integer); published may be a range */
+    if (!target || !dw_port_range_parse(dw_cv_text(target), &o->target_lo, &o->target_hi) ||
+        o->target_lo != o->target_hi)
+        o->unknown = true;
     dw_str p = dw_cv_text(pub);
     if (p.len) {
-        if (parse_range(p, &o->host_lo, &o->host_hi)) o->has_host = true;
+        if (dw_port_range_parse(p, &o->host_lo, &o->host_hi)) o->has_host = true;
         else o->unknown = true;
     }
     o->host_ip = dw_cv_text(ip);
@@ -231,66 +210,7 @@ bool compose_port_parse(const dw_cv *item, compose_port *o)
     return true;
 }
 
-/* ---- volumes ---- */
-
-static bool windows_drive(dw_str buf)
-{
-    return buf.len == 1 && ((buf.ptr[0] >= 'a' && buf.ptr[0] <= 'z') || (buf.ptr[0] >= 'A' && buf.ptr[0] <= 'Z'));
-}
-
-/* format/volume.go isFilePath: what makes a short-form source a bind. */
-static bool is_file_path(dw_str s)
-{
-    if (!s.len) return false;
-    char c = s.ptr[0];
-    if (c == '.' || c == '/' || c == '~' || c == '\\') return true;
-    return s.len >= 2 && windows_drive(dw_str_sub(s, 0, 1)) && s.ptr[1] == ':';
-}
-
-static void short_option(compose_volume *o, dw_str opt)
-{
-    if (dw_str_eqc(opt, "ro")) o->read_only = true;
-    else if (dw_str_eqc(opt, "shared") || dw_str_eqc(opt, "rshared") || dw_str_eqc(opt, "slave") ||
-             dw_str_eqc(opt, "rslave") || dw_str_eqc(opt, "private") || dw_str_eqc(opt, "rprivate"))
-        o->propagation = opt;
-}
-
-/* Splits as compose-go's ParseVolume: on `:` outside ${...} and not after a
- * Windows drive letter; source, target, then the options. */
-static void parse_short_volume(dw_str s, compose_volume *o)
-{
-    if (!s.len) { o->unknown = true; return; }
-    if (s.len <= 2) { o->type = COMPOSE_MOUNT_ANON; o->target = s; return; }
-    dw_str parts[3];
-    uint32_t np = 0;
-    size_t start = 0;
-    int depth = 0;
-    for (size_t i = 0; i <= s.len; i++) {
-        if (i < s.len) {
-            char c = s.ptr[i];
-            if (c == '$' && i + 1 < s.len && s.ptr[i + 1] == '{') depth++;
-            else if (c == '}' && depth > 0) depth--;
-            if (c != ':' || depth) continue;
-            if (windows_drive(dw_str_sub(s, start, i))) continue;
-        }
-        if (i == start || np == 3) { o->unknown = true; return; } /* empty section, too many colons */
-        parts[np++] = dw_str_sub(s, start, i);
-        start = i + 1;
-    }
-    if (np == 1) { o->type = COMPOSE_MOUNT_ANON; o->target = parts[0]; return; }
-    o->source = parts[0];
-    o->target = parts[1];
-    if (np == 3) {
-        o->options = parts[2];
-        size_t b = 0;
-        for (size_t i = 0; i <= o->options.len; i++)
-            if (i == o->options.len || o->options.ptr[i] == ',') {
-                short_option(o, dw_str_sub(o->options, b, i));
-                b = i + 1;
-            }
-    }
-    o->type = is_file_path(o->source) ? COMPOSE_MOUNT_BIND : COMPOSE_MOUNT_VOLUME;
-}
+/* ---- volumes: the loader's parser (syntax.h) behind the rules' shape ---- */
 
 bool compose_volume_parse(const dw_cv *item, compose_volume *o)
 {
@@ -300,8 +220,15 @@ bool compose_volume_parse(const dw_cv *item, compose_volume *o)
     if (item->kind == DW_CV_STR) {
         o->source_node = item;
         o->source_span = item->span;
-        if (has_dollar(item->s)) o->unknown = true;
-        parse_short_volume(item->s, o);
+        dw_volume_spec v;
+        const char *err;
+        if (dw_parse_volume(item->s, &v, &err) < 0 || has_dollar(item->s)) o->unknown = true;
+        o->source = v.source;
+        o->target = v.target;
+        o->options = v.options;
+        o->read_only = v.read_only;
+        o->propagation = v.propagation;
+        o->type = v.bind ? COMPOSE_MOUNT_BIND : v.source.len ? COMPOSE_MOUNT_VOLUME : COMPOSE_MOUNT_ANON;
         return true;
     }
     if (item->kind != DW_CV_MAP) return false;
@@ -515,49 +442,6 @@ const dw_yaml_node *compose_rule_option(const dw_lint *ctx, const char *key)
     return p ? dw_yaml_deref(p->value) : NULL;
 }
 
-/* ---- durations ---- */
-
-bool compose_duration(dw_str s, double *ns, const char **why)
-{
-    static const struct { const char *unit; double ns; } units[] = {
-        {"ns", 1}, {"us", 1e3}, {"\xc2\xb5s", 1e3}, {"\xce\xbcs", 1e3}, {"ms", 1e6},
-        {"s", 1e9}, {"m", 60e9}, {"h", 3600e9}, {"d", 86400e9}, {"w", 604800e9},
-    };
-    size_t i = 0;
-    double total = 0, sign = 1;
-    if (i < s.len && (s.ptr[i] == '-' || s.ptr[i] == '+')) sign = s.ptr[i++] == '-' ? -1 : 1;
-    if (s.len - i == 1 && s.ptr[i] == '0') { *ns = 0; return true; }
-    if (i >= s.len) { *why = "an empty duration"; return false; }
-    while (i < s.len) {
-        double v = 0, scale = 1;
-        bool digits = false, frac = false;
-        for (; i < s.len && ((s.ptr[i] >= '0' && s.ptr[i] <= '9') || s.ptr[i] == '.'); i++) {
-            if (s.ptr[i] == '.') {
-                if (frac) { *why = "two decimal points in one number"; return false; }
-                frac = true;
-                continue;
-            }
-            digits = true;
-            if (frac) scale /= 10;
-            v = v * 10 + (s.ptr[i] - '0');
-        }
-        if (!digits) { *why = "a unit without a number"; return false; }
-        size_t u = i;
-        while (i < s.len && !(s.ptr[i] >= '0' && s.ptr[i] <= '9') && s.ptr[i] != '.') i++;
-        if (u == i) { *why = "a number without a unit (write 30s, 1m30s, 500ms)"; return false; }
-        dw_str unit = dw_str_sub(s, u, i);
-        bool known = false;
-        for (size_t k = 0; k < sizeof units / sizeof *units && !known; k++)
-            if (dw_str_eqc(unit, units[k].unit)) {
-                total += v * scale * units[k].ns;
-                known = true;
-            }
-        if (!known) { *why = "an unknown unit (use ns, us, ms, s, m, h, d or w)"; return false; }
-    }
-    *ns = sign * total;
-    return true;
-}
-
 /* ---- healthchecks ---- */
 
 compose_hc compose_healthcheck(const dw_cv *svc)
@@ -627,14 +511,6 @@ bool compose_service_healthy_capable(dw_lint *ctx, const dw_cv *svc)
 
 /* ---- build ---- */
 
-/* compose-go treats these contexts as remote: nothing to look for on disk. */
-static bool remote_context(dw_str s)
-{
-    return dw_str_has_prefix(s, "http://") || dw_str_has_prefix(s, "https://") || dw_str_has_prefix(s, "git://") ||
-           dw_str_has_prefix(s, "git@") || dw_str_has_prefix(s, "github.com/") || dw_str_has_prefix(s, "ssh://") ||
-           dw_str_has_prefix(s, "oci://");
-}
-
 bool compose_service_build(dw_lint *ctx, const dw_cv *svc, compose_build *o)
 {
     memset(o, 0, sizeof *o);
@@ -654,25 +530,13 @@ bool compose_service_build(dw_lint *ctx, const dw_cv *svc, compose_build *o)
     o->dockerfile = dw_cv_text(o->dockerfile_node);
     if (!o->dockerfile.len) o->dockerfile = dw_str_c("Dockerfile");
     o->target = dw_cv_text(o->target_node);
-    o->remote = remote_context(o->context) || remote_context(o->dockerfile);
+    o->remote = dw_context_remote(o->context) || dw_context_remote(o->dockerfile);
     o->unknown = has_dollar(o->context) || has_dollar(o->dockerfile);
     if (o->remote || o->unknown) return true;
     o->context_dir = compose_join(ctx, compose_base_dir(ctx, o->context_node ? o->context_node : b), o->context);
     if (!o->inline_node) o->dockerfile_path = compose_join(ctx, o->context_dir, o->dockerfile);
     return true;
 }
-
-/* The cache: one parsed Dockerfile per path (or inline node), in an open
- * addressing table so that a project of many services stays linear. */
-typedef struct {
-    const char *key;        /* absolute path, or the inline node's address as text */
-    dw_dockerfile *df;      /* NULL: missing or unreadable */
-} df_slot;
-
-typedef struct {
-    df_slot *v;
-    uint32_t cap, n;
-} df_cache;
 
 static uint64_t hash_str(const char *s)
 {
@@ -681,7 +545,7 @@ static uint64_t hash_str(const char *s)
     return h;
 }
 
-static df_slot *cache_slot(df_cache *c, const char *key)
+static df_slot *cache_slot(util_cache *c, const char *key)
 {
     if (c->n * 2 >= c->cap) {
         uint32_t ncap = c->cap ? c->cap * 2 : 16;
@@ -722,12 +586,8 @@ const dw_dockerfile *compose_service_dockerfile(dw_lint *ctx, const dw_cv *svc)
     const char *key = b.inline_node ? dw_arena_printf(ctx->a, "inline:%p", (const void *)b.inline_node)
                                     : b.dockerfile_path;
     if (!key) return NULL;
-    df_cache *c = ctx->compose_cache;
-    if (!c) {
-        c = calloc(1, sizeof *c);
-        if (!c) return NULL;
-        ctx->compose_cache = c;
-    }
+    util_cache *c = cache_of(ctx);
+    if (!c) return NULL;
     df_slot *slot = cache_slot(c, key);
     if (!slot) return NULL;
     if (!slot->key) {
@@ -740,7 +600,7 @@ const dw_dockerfile *compose_service_dockerfile(dw_lint *ctx, const dw_cv *svc)
 
 void compose_util_release(dw_lint *ctx)
 {
-    df_cache *c = ctx->compose_cache;
+    util_cache *c = ctx->compose_cache;
     if (!c) return;
     for (uint32_t i = 0; i < c->cap; i++)
         if (c->v[i].key) dw_dockerfile_free(c->v[i].df);

@@ -13,6 +13,7 @@
 
 #include "rule.h"
 #include "../compose/compose.h"
+#include "../compose/syntax.h"
 
 /* ---- services ---- */
 
@@ -22,8 +23,8 @@ const dw_cv *compose_services(const dw_lint *ctx);
  *   for (const dw_cv_pair *s = NULL; (s = compose_next_service(ctx, s));)
  * s->key is the name, s->key_span where it is written, s->value the map. */
 const dw_cv_pair *compose_next_service(const dw_lint *ctx, const dw_cv_pair *prev);
-/* The service named `name`, or NULL. */
-const dw_cv *compose_service(const dw_lint *ctx, dw_str name);
+/* The service named `name`, or NULL (a lookup in a sorted index). */
+const dw_cv *compose_service(dw_lint *ctx, dw_str name);
 /* True when the service runs with the active profiles: it has no
  * `profiles`, or one of them is active (dw_compose_project.profiles). */
 bool compose_service_active(const dw_lint *ctx, const dw_cv *svc);
@@ -33,8 +34,9 @@ bool compose_service_active(const dw_lint *ctx, const dw_cv *svc);
 bool compose_services_coexist(const dw_cv *a, const dw_cv *b);
 
 /* The folder relative paths in node `at` resolve against: the project
- * directory, or the folder of the file for a file read through `include`
- * or `extends.file` (compose-go resolves those against their own folder). */
+ * directory; for a file read through `extends.file`, its own folder; for
+ * one read through `include`, the include's project_directory (by default
+ * the included file's folder). */
 const char *compose_base_dir(const dw_lint *ctx, const dw_cv *at);
 /* `rel` joined under `dir` (absolute `rel`, and `~/`, kept as they are);
  * arena string. */
@@ -54,10 +56,11 @@ typedef struct {
     bool has_host;          /* a host (published) port is given */
     uint32_t host_lo, host_hi;     /* published range (lo == hi for one port) */
     uint32_t target_lo, target_hi; /* container range */
-    dw_str protocol;        /* as written, "tcp" when absent */
+    dw_str protocol;        /* short form: tcp, udp or sctp; long form: as written; "tcp" when absent */
 } compose_port;
 
-/* Parses one `ports` item. Returns false for something that is not a port
+/* Parses one `ports` item with the loader's parser (syntax.h: what Compose
+ * accepts, it accepts). Returns false for something that is not a port
  * item at all (null, a sequence); `unknown` marks the ones left unparsed. */
 bool compose_port_parse(const dw_cv *item, compose_port *out);
 
@@ -85,8 +88,8 @@ typedef struct {
     dw_str propagation;     /* bind propagation (long bind.propagation or a short option) */
 } compose_volume;
 
-/* Parses one service `volumes` item. Returns false for a null or a
- * sequence item. */
+/* Parses one service `volumes` item (the short form with the loader's
+ * dw_parse_volume). Returns false for a null or a sequence item. */
 bool compose_volume_parse(const dw_cv *item, compose_volume *out);
 
 /* ---- environment ---- */
@@ -152,13 +155,6 @@ bool *compose_one_shot(dw_lint *ctx);
  * rule's slug or an alias; the last setting naming it wins), aliases
  * followed; NULL when not set. */
 const struct dw_yaml_node *compose_rule_option(const dw_lint *ctx, const char *key);
-
-/* ---- durations (compose-go types.Duration: go-str2duration v2) ---- */
-
-/* Parses `1m30s`, `1.5h`, `500ms`, `2d`, `1w` into nanoseconds. A bare
- * number other than 0 is an error ("missing unit"). Returns false with
- * *why a static message. */
-bool compose_duration(dw_str s, double *ns, const char **why);
 
 /* ---- healthchecks ---- */
 

@@ -27,8 +27,22 @@ typedef struct {
     bool marking;           /* first pass: only fill `boolean` */
     const char *path[64];   /* keys from the root; "[]" for a sequence item */
     uint32_t path_len[64];
+    uint32_t item[64];      /* a sequence item's index, for messages */
     uint32_t depth;
 } walk;
+
+/* "services.web.environment[1]": where the value is, for the message. */
+static const char *path_text(const walk *w)
+{
+    dw_buf b = {0};
+    for (uint32_t i = 0; i < w->depth; i++) {
+        if (w->path_len[i] == 2 && !memcmp(w->path[i], "[]", 2)) dw_buf_printf(&b, "[%u]", w->item[i]);
+        else dw_buf_printf(&b, "%s%.*s", i ? "." : "", (int)w->path_len[i], w->path[i]);
+    }
+    const char *s = dw_arena_memdup(w->ctx->a, b.p ? b.p : "", b.n);
+    dw_buf_free(&b);
+    return s;
+}
 
 /* True when the current path matches a cast path of kind bool
  * ("services.*.read_only", "services.*.depends_on.*.required", ...). */
@@ -79,17 +93,18 @@ static void report(walk *w, const dw_cv *v)
     if (bit(w->boolean, off)) {
         const char *b = yes_word(v->raw) ? "true" : "false";
         d = dw_creport(ctx, v, NULL,
-                       "`%.*s` is not a YAML 1.2 boolean: Compose converts it with a warning, other YAML readers may not",
-                       (int)v->raw.len, v->raw.ptr);
+                       "%s: `%.*s` is not a YAML 1.2 boolean: Compose converts it with a warning, other YAML readers "
+                       "may not",
+                       path_text(w), (int)v->raw.len, v->raw.ptr);
         if (!d) return;
         dw_diag_help(ctx, d, "write `%s`", b);
         dw_diag_edit(ctx, d, v->span, b, strlen(b));
         return;
     }
     d = dw_creport(ctx, v, NULL,
-                   "unquoted `%.*s` is the string \"%.*s\" to Compose but a boolean to YAML 1.1 readers (Compose v1, "
-                   "PyYAML, many editors and CI tools)",
-                   (int)v->raw.len, v->raw.ptr, (int)v->raw.len, v->raw.ptr);
+                   "%s: unquoted `%.*s` is the string \"%.*s\" to Compose but a boolean to YAML 1.1 readers (Compose "
+                   "v1, PyYAML, many editors and CI tools)",
+                   path_text(w), (int)v->raw.len, v->raw.ptr, (int)v->raw.len, v->raw.ptr);
     if (!d) return;
     dw_diag_help(ctx, d, "quote it: \"%.*s\"", (int)v->raw.len, v->raw.ptr);
     char *q = dw_arena_printf(ctx->a, "\"%.*s\"", (int)v->raw.len, v->raw.ptr);
@@ -120,6 +135,7 @@ static void visit(walk *w, const dw_cv *v)
         for (uint32_t i = 0; i < v->n; i++) {
             w->path[w->depth] = "[]";
             w->path_len[w->depth] = 2;
+            w->item[w->depth] = i;
             w->depth++;
             visit(w, v->items[i]);
             w->depth--;
