@@ -2,7 +2,9 @@
  * and COPY/ADD source expansion (src/ignore/copy_sources.c) on a temporary
  * tree: globs per segment, directories, the context root, symlinks that
  * stay inside the context and ones that would leave it, the ignore file,
- * --parents with and without a pivot, --exclude, and the visit budget. */
+ * --parents with and without a pivot, --exclude, and the visit budget; the
+ * places a Dockerfile reads its context from (dw_ctx_read_next); and the
+ * table of names a context should not send (src/ignore/context_facts.c). */
 #define _XOPEN_SOURCE 700
 #include "runner.h"
 
@@ -12,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../src/ignore/context_facts.h"
 #include "../src/ignore/copy_sources.h"
 
 void dockerignore_copy_tests(suite *s, const char *tmp);
@@ -234,9 +237,110 @@ static void expand_tests(const char *tmp)
     CHECK("copy-base-parents", bl == 3 && !memcmp(base, "src", 3), "base %.*s", (int)bl, base);
 }
 
+/* What a name is: one table for the rules and `dockwright context`. */
+static void facts_tests(const char *tmp)
+{
+    /* name, folder?, the row's category (-1: none), never needed, severe */
+    static const struct { const char *name; bool dir; int cat; bool never, severe; } t[] = {
+        {".git", true, DW_CF_VCS, true, true},          {".git", false, DW_CF_VCS, false, false},
+        {"node_modules", true, DW_CF_DEPS, true, true},  {"node_modules", false, -1, false, false},
+        {".env", false, DW_CF_SECRET, false, false},     {".env.production", false, DW_CF_SECRET, false, false},
+        {".env.example", false, -1, false, false},       {".env.dist", false, -1, false, false},
+        {".env.local.sample", false, -1, false, false},  {".envrc", false, DW_CF_SECRET, false, false},
+        {".environment", false, -1, false, false},       {"prod.env", false, DW_CF_SECRET, false, false},
+        {"example.env", false, -1, false, false},        {"id_rsa", false, DW_CF_SECRET, false, false},
+        {"id_rsa.pub", false, -1, false, false},         {"server.pem", false, DW_CF_SECRET, false, false},
+        {"credentials-prod.json", false, DW_CF_SECRET, false, false},
+        {".ssh", true, DW_CF_SECRET, false, false},      {".ssh", false, -1, false, false},
+        {"dist", true, DW_CF_BUILD, false, false},       {"__pycache__", true, DW_CF_CACHE, true, false},
+        {".hg", true, DW_CF_VCS, true, false},           {".DS_Store", false, DW_CF_EDITOR, false, false},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+        const dw_cf_fact *f = dw_cf_lookup(t[i].name, strlen(t[i].name), t[i].dir);
+        bool ok = t[i].cat < 0 ? f == NULL
+                               : f && f->category == t[i].cat && f->never_needed == t[i].never && f->severe == t[i].severe;
+        CHECK("cf-lookup", ok, "%s%s: row %s", t[i].name, t[i].dir ? "/" : "", f ? f->name : "none");
+    }
+    CHECK("cf-quiet", dw_cf_quiet_dir("testdata", 8) && dw_cf_quiet_dir("fixtures", 8) && !dw_cf_quiet_dir("src", 3),
+          "quiet folders");
+
+    /* the disk conditions: venv with pyvenv.cfg, target beside Cargo.toml */
+    char root[400], path[500];
+    snprintf(root, sizeof root, "%s/facts", tmp);
+    mkdir(root, 0755);
+    snprintf(path, sizeof path, "%s/venv", root);
+    mkdir(path, 0755);
+    const dw_cf_fact *venv = dw_cf_lookup("venv", 4, true);
+    CHECK("cf-venv-no-marker", venv && !dw_cf_confirm(venv, path, 4), "confirmed without pyvenv.cfg");
+    snprintf(path, sizeof path, "%s/venv/pyvenv.cfg", root);
+    fclose(fopen(path, "w"));
+    snprintf(path, sizeof path, "%s/venv", root);
+    CHECK("cf-venv-marker", venv && dw_cf_confirm(venv, path, 4), "not confirmed with pyvenv.cfg");
+    snprintf(path, sizeof path, "%s/target", root);
+    mkdir(path, 0755);
+    const dw_cf_fact *target = dw_cf_lookup("target", 6, true);
+    CHECK("cf-target-bare", target && !dw_cf_confirm(target, path, 6), "a bare target/ confirmed");
+    snprintf(path, sizeof path, "%s/pom.xml", root);
+    fclose(fopen(path, "w"));
+    snprintf(path, sizeof path, "%s/target", root);
+    CHECK("cf-target-maven", target && !dw_cf_confirm(target, path, 6), "the Cargo row took a Maven target/");
+    uint32_t nrows;
+    const dw_cf_fact *rows = dw_cf_table(&nrows), *maven = NULL;
+    for (uint32_t i = 0; i < nrows && !maven; i++)
+        if (!strcmp(rows[i].name, "target") && rows[i].beside) maven = &rows[i];
+    CHECK("cf-target-maven-row", maven && dw_cf_confirm(maven, path, 6) && !maven->never_needed,
+          "Maven's target/ row");
+
+    dw_buf b = {0};
+    dw_cf_ignore_pattern(dw_cf_lookup("key.pem", 7, false), "certs/key.pem", 13, &b);
+    CHECK("cf-pattern-glob", b.n == 8 && !memcmp(b.p, "**/*.pem", 8), "%.*s", (int)b.n, b.p);
+    b.n = 0;
+    dw_cf_ignore_pattern(dw_cf_lookup(".aws", 4, true), ".aws/", 5, &b);
+    CHECK("cf-pattern-name", b.n == 4 && !memcmp(b.p, ".aws", 4), "%.*s", (int)b.n, b.p);
+    dw_buf_free(&b);
+}
+
+/* Where a Dockerfile reads its context: COPY/ADD sources without --from,
+ * bind mounts when asked, --parents on COPY only, Windows separators. */
+static void reads_tests(void)
+{
+    static const char src[] =
+        "FROM alpine\n"
+        "COPY --from=x /a /b\n"
+        "COPY --parents a/./b c <<EOF /d\nhi\nEOF\n"
+        "ADD https://example.com/x y /z\n"
+        "RUN --mount=type=bind,source=m,target=/m --mount=type=cache,target=/c true\n"
+        "COPY app\\x C:\\app\\\n";
+    static const char win[] = "# escape=`\nFROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nCOPY app\\x C:\\app\\\n";
+    dw_dockerfile *df = dw_dockerfile_parse("Dockerfile", src, sizeof src - 1, NULL);
+    if (!df) {
+        CHECK("reads-parse", false, "no Dockerfile");
+        return;
+    }
+    dw_ctx_read_iter it = {0, 0, true};
+    dw_ctx_read r;
+    char got[256] = "";
+    while (dw_ctx_read_next(df, &it, &r)) {
+        size_t n = strlen(got);
+        snprintf(got + n, sizeof got - n, "%s%.*s%s%s%s", n ? "|" : "", (int)r.value.len, r.value.ptr,
+                 r.parents ? "+p" : "", r.mount ? "+m" : "", r.windows ? "+w" : "");
+    }
+    /* with '\\' as the escape character, `app\\x` is `appx`, as BuildKit reads it */
+    const char *want = "a/./b+p|c+p|y|m+m|appx";
+    CHECK("reads", !strcmp(got, want), "got %s, want %s", got, want);
+    dw_dockerfile_free(df);
+    df = dw_dockerfile_parse("Dockerfile", win, sizeof win - 1, NULL);
+    it = (dw_ctx_read_iter){0, 0, false};
+    bool ok = df && dw_ctx_read_next(df, &it, &r) && r.windows && r.value.len == 5 && !memcmp(r.value.ptr, "app\\x", 5);
+    CHECK("reads-windows", ok, "a Windows source not seen as one");
+    dw_dockerfile_free(df);
+}
+
 void dockerignore_copy_tests(suite *s, const char *tmp)
 {
     S = s;
     match_tests();
     expand_tests(tmp);
+    facts_tests(tmp);
+    reads_tests();
 }

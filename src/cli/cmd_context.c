@@ -15,6 +15,7 @@
  * Exit status: 0, or 2 for a usage error or a context that cannot be read. */
 #include "cli.h"
 
+#include "../ignore/context_facts.h"
 #include "../ignore/copy_sources.h"
 #include "../ignore/dockerignore.h"
 #include "../output/output.h"
@@ -26,7 +27,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <dirent.h>
 
 static const char context_usage[] =
     "usage: dockwright context [options] [DIR]\n"
@@ -54,116 +54,16 @@ static const char context_usage[] =
     "\n"
     "Exit status: 0, or 2 for a usage error or a context that cannot be read.\n";
 
-/* ---- what the ignore file should add ---- */
-
-enum { CAT_VCS, CAT_DEPS, CAT_BUILD, CAT_CACHE, CAT_SECRET, CAT_JUNK };
-static const char *const cat_names[] = {"vcs", "dependencies", "build-output", "cache", "secret", "editor"};
-
-enum { T_DIR = 1, T_FILE = 2 };
-
-/* A name the ignore file should usually exclude: it starts with `pre`,
- * ends with `suf` (exact: nothing in between), is of one of `types`, does
- * not end with one of `unless` ('|'-separated), and, when `beside` is set,
- * sits next to one of those files ('|'-separated, "*.x" = any name ending
- * in .x): `vendor` is a PHP Composer install only next to composer.json
- * (Go's vendor/ is often sent on purpose, for -mod=vendor builds), `bin`
- * and `obj` are .NET outputs only next to a project file, `target` is
- * Cargo's or Maven's only next to Cargo.toml or pom.xml. A `glob` rule is
- * suggested as one pattern (*.pem); the others as the names found. */
-typedef struct {
-    const char *pre, *suf;
-    bool exact, glob;
-    uint8_t types, cat;
-    const char *unless, *beside, *why;
-} sugg_rule;
-
-static const sugg_rule rules[] = {
-    {".git", "", true, false, T_DIR | T_FILE, CAT_VCS, NULL, NULL, "Git repository"},
-    {".hg", "", true, false, T_DIR, CAT_VCS, NULL, NULL, "Mercurial repository"},
-    {".svn", "", true, false, T_DIR, CAT_VCS, NULL, NULL, "Subversion metadata"},
-    {"node_modules", "", true, false, T_DIR, CAT_DEPS, NULL, NULL, "npm packages (installed in the image)"},
-    {"bower_components", "", true, false, T_DIR, CAT_DEPS, NULL, NULL, "Bower packages"},
-    {".venv", "", true, false, T_DIR, CAT_DEPS, NULL, NULL, "Python virtual environment"},
-    {"venv", "", true, false, T_DIR, CAT_DEPS, NULL, NULL, "Python virtual environment"},
-    {"vendor", "", true, false, T_DIR, CAT_DEPS, NULL, "composer.json", "Composer packages"},
-    {"dist", "", true, false, T_DIR, CAT_BUILD, NULL, NULL, "build output"},
-    {"build", "", true, false, T_DIR, CAT_BUILD, NULL, NULL, "build output"},
-    {"out", "", true, false, T_DIR, CAT_BUILD, NULL, NULL, "build output"},
-    {".next", "", true, false, T_DIR, CAT_BUILD, NULL, NULL, "Next.js build output"},
-    {".nuxt", "", true, false, T_DIR, CAT_BUILD, NULL, NULL, "Nuxt build output"},
-    {"coverage", "", true, false, T_DIR, CAT_BUILD, NULL, NULL, "test coverage report"},
-    {"target", "", true, false, T_DIR, CAT_BUILD, NULL, "Cargo.toml|pom.xml", "Cargo or Maven build output"},
-    {"bin", "", true, false, T_DIR, CAT_BUILD, NULL, "*.csproj|*.fsproj|*.vbproj", ".NET build output"},
-    {"obj", "", true, false, T_DIR, CAT_BUILD, NULL, "*.csproj|*.fsproj|*.vbproj", ".NET build output"},
-    {"__pycache__", "", true, false, T_DIR, CAT_CACHE, NULL, NULL, "Python bytecode cache"},
-    {".pytest_cache", "", true, false, T_DIR, CAT_CACHE, NULL, NULL, "pytest cache"},
-    {".mypy_cache", "", true, false, T_DIR, CAT_CACHE, NULL, NULL, "mypy cache"},
-    {".ruff_cache", "", true, false, T_DIR, CAT_CACHE, NULL, NULL, "Ruff cache"},
-    {".tox", "", true, false, T_DIR, CAT_CACHE, NULL, NULL, "tox environments"},
-    {".nox", "", true, false, T_DIR, CAT_CACHE, NULL, NULL, "nox environments"},
-    {".gradle", "", true, false, T_DIR, CAT_CACHE, NULL, NULL, "Gradle cache"},
-    {".cache", "", true, false, T_DIR, CAT_CACHE, NULL, NULL, "tool cache"},
-    {".parcel-cache", "", true, false, T_DIR, CAT_CACHE, NULL, NULL, "Parcel cache"},
-    {".terraform", "", true, false, T_DIR, CAT_CACHE, NULL, NULL, "Terraform providers and modules"},
-    {".eslintcache", "", true, false, T_FILE, CAT_CACHE, NULL, NULL, "ESLint cache"},
-    {".env", "", false, false, T_FILE, CAT_SECRET, ".example|.sample|.template", NULL, "environment file (secrets)"},
-    {"", ".pem", false, true, T_FILE, CAT_SECRET, NULL, NULL, "certificate or private key"},
-    {"", ".key", false, true, T_FILE, CAT_SECRET, NULL, NULL, "private key"},
-    {"", ".p12", false, true, T_FILE, CAT_SECRET, NULL, NULL, "PKCS#12 key store"},
-    {"", ".pfx", false, true, T_FILE, CAT_SECRET, NULL, NULL, "PKCS#12 key store"},
-    {"id_rsa", "", false, false, T_FILE, CAT_SECRET, ".pub", NULL, "SSH private key"},
-    {"id_dsa", "", false, false, T_FILE, CAT_SECRET, ".pub", NULL, "SSH private key"},
-    {"id_ecdsa", "", false, false, T_FILE, CAT_SECRET, ".pub", NULL, "SSH private key"},
-    {"id_ed25519", "", false, false, T_FILE, CAT_SECRET, ".pub", NULL, "SSH private key"},
-    {".npmrc", "", true, false, T_FILE, CAT_SECRET, NULL, NULL, "npm settings (may hold a token)"},
-    {".pypirc", "", true, false, T_FILE, CAT_SECRET, NULL, NULL, "PyPI credentials"},
-    {".netrc", "", true, false, T_FILE, CAT_SECRET, NULL, NULL, "login credentials"},
-    {".git-credentials", "", true, false, T_FILE, CAT_SECRET, NULL, NULL, "Git credentials"},
-    {"credentials", ".json", false, false, T_FILE, CAT_SECRET, NULL, NULL, "credentials file"},
-    {".aws", "", true, false, T_DIR, CAT_SECRET, NULL, NULL, "AWS credentials"},
-    {".ssh", "", true, false, T_DIR, CAT_SECRET, NULL, NULL, "SSH keys"},
-    {".gnupg", "", true, false, T_DIR, CAT_SECRET, NULL, NULL, "GnuPG keys"},
-    {".DS_Store", "", true, false, T_FILE, CAT_JUNK, NULL, NULL, "macOS folder metadata"},
-    {"Thumbs.db", "", true, false, T_FILE, CAT_JUNK, NULL, NULL, "Windows thumbnail cache"},
-    {".idea", "", true, false, T_DIR, CAT_JUNK, NULL, NULL, "JetBrains IDE settings"},
-    {".vscode", "", true, false, T_DIR, CAT_JUNK, NULL, NULL, "VS Code settings"},
-};
-#define NRULES (sizeof rules / sizeof *rules)
-
-/* True when `s` (n bytes) ends with one of the '|'-separated suffixes. */
-static bool ends_with_any(const char *s, size_t n, const char *list)
-{
-    while (*list) {
-        const char *bar = strchr(list, '|');
-        size_t k = bar ? (size_t)(bar - list) : strlen(list);
-        if (k <= n && !memcmp(s + n - k, list, k)) return true;
-        list += k + (bar != NULL);
-    }
-    return false;
-}
-
-/* True when the folder `dir` holds a name of the '|'-separated `list`
- * ("*.x": a name ending in .x). Read only for the few candidates that ask. */
-static bool has_beside(const char *dir, const char *list)
-{
-    DIR *d = opendir(dir);
-    if (!d) return false;
-    bool found = false;
-    struct dirent *de;
-    while (!found && (de = readdir(d))) {
-        const char *nm = de->d_name;
-        size_t n = strlen(nm);
-        for (const char *l = list; *l && !found;) {
-            const char *bar = strchr(l, '|');
-            size_t k = bar ? (size_t)(bar - l) : strlen(l);
-            if (l[0] == '*') found = k - 1 <= n && !memcmp(nm + n - (k - 1), l + 1, k - 1);
-            else found = k == n && !memcmp(nm, l, k);
-            l += k + (bar != NULL);
-        }
-    }
-    closedir(d);
-    return found;
-}
+/* ---- what the ignore file should add ----
+ *
+ * What a name is (a VCS folder, dependencies, a build output, a cache, a
+ * secret, an editor file) comes from context_facts.h, the table the
+ * build-context rules read too. A row whose name starts with '*' (*.pem) is
+ * suggested as that one pattern; the others as the names found. Nothing
+ * is suggested inside a folder no build needs (node_modules: the whole
+ * folder goes); inside another suggested folder (dist) only what no build
+ * needs and secrets are; secrets are never suggested inside test data,
+ * vendored code or a secret folder (dw_cf_quiet_dir). */
 
 /* ---- COPY/ADD sources and RUN bind mounts ---- */
 
@@ -178,8 +78,8 @@ typedef struct {
     bool wild;              /* BuildKit accepts it matching nothing */
     bool whole;             /* names the context root: everything sent */
     dw_dockerignore *exclude; /* COPY/ADD --exclude, or NULL */
-    size_t excl_root;       /* --exclude patterns are relative to this many bytes of a path, +1 */
     char *pivot;            /* --parents: the folder the patterns are relative to */
+    size_t base_len;        /* the literal folder before the first wildcard (dw_copy_source_base) */
     dw_copy_result res;
     long named;             /* entries the source names */
     uint64_t files, bytes, excluded;     /* sent (non-folder entries), their bytes; excluded by the ignore file */
@@ -257,58 +157,30 @@ static int on_named(const dw_copy_entry *e, void *ud)
     return 0;
 }
 
-static void add_source(copy_list *cl, uint32_t line, const char *instr, dw_str src, const dw_instr *in)
-{
-    copy_src c;
-    memset(&c, 0, sizeof c);
-    c.line = line;
-    c.instr = instr;
-    c.source = strndup(src.ptr, src.len);
-    c.wild = dw_copy_has_wildcard(src.ptr, src.len);
-    if (in) {
-        struct { dw_str *v; uint32_t n, cap; } ex = {0};
-        bool parents = false;
-        for (uint32_t f = 0; f < in->nflags; f++) {
-            if (dw_str_eqc(in->flags[f].name, "exclude") && in->flags[f].has_value) DW_SVEC_PUSH(ex, in->flags[f].value);
-            if (dw_str_eqc(in->flags[f].name, "parents") &&
-                (!in->flags[f].has_value || !dw_str_eqc(in->flags[f].value, "false")))
-                parents = true;
-        }
-        if (ex.n) c.exclude = dw_dockerignore_new(ex.v, ex.n);
-        DW_SVEC_FREE(ex);
-        if (parents) {
-            c.pivot = malloc(src.len + 3);
-            c.pivot[dw_copy_source_base(src.ptr, src.len, true, c.pivot)] = 0;
-        }
-    }
-    DW_SVEC_PUSH(*cl, c);
-}
-
 /* Every COPY/ADD source read from the context (no --from, no URL, no
  * heredoc) and every RUN --mount=type=bind without from=, in file order. */
 static void collect_sources(const dw_dockerfile *df, copy_list *cl)
 {
-    for (uint32_t i = 0; i < df->ninstrs; i++) {
-        const dw_instr *in = &df->instrs[i];
-        if (in->error) continue;
-        if (in->kind == DW_I_RUN) {
-            for (uint32_t m = 0; m < in->nmounts; m++) {
-                const dw_mount *mt = &in->mounts[m];
-                if (mt->type != DW_MOUNT_BIND || mt->has_from) continue;
-                add_source(cl, in->line, "RUN --mount", mt->has_source ? mt->source : dw_str_c("."), NULL);
-            }
-            continue;
+    dw_ctx_read_iter it = {0, 0, true};
+    dw_ctx_read r;
+    while (dw_ctx_read_next(df, &it, &r)) {
+        copy_src c;
+        memset(&c, 0, sizeof c);
+        c.line = r.in->line;
+        c.instr = r.mount ? "RUN --mount" : r.in->kind == DW_I_ADD ? "ADD" : "COPY";
+        c.source = strndup(r.value.ptr, r.value.len);
+        if (r.windows) dw_copy_source_slashes(c.source, r.value.len);
+        c.wild = dw_copy_has_wildcard(c.source, r.value.len);
+        char *base = malloc(r.value.len + 3);
+        c.base_len = dw_copy_source_base(c.source, r.value.len, r.parents, base);
+        if (r.parents) {
+            base[c.base_len] = 0;
+            c.pivot = base;
+        } else {
+            free(base);
         }
-        if (in->kind != DW_I_COPY && in->kind != DW_I_ADD) continue;
-        bool from = false;
-        for (uint32_t f = 0; f < in->nflags; f++) from |= dw_str_eqc(in->flags[f].name, "from");
-        if (from || in->nargs < 2) continue;
-        for (uint32_t k = 0; k + 1 < in->nargs; k++) {
-            const dw_word *w = &in->args[k];
-            dw_str src = w->has_expanded ? w->expanded : w->text;
-            if (!src.len || !dw_copy_source_is_local(src.ptr, src.len)) continue;
-            add_source(cl, in->line, in->kind == DW_I_ADD ? "ADD" : "COPY", src, in);
-        }
+        if (!r.mount) c.exclude = dw_copy_excludes(r.in);
+        DW_SVEC_PUSH(*cl, c);
     }
 }
 
@@ -332,13 +204,13 @@ typedef struct { uint64_t files, links, other, dirs, bytes; } totals;
 /* Running sums a scope takes differences of. */
 typedef struct { uint64_t sent_files, sent_bytes, excl_files, excl_bytes; } sums;
 
-enum { SC_TOP, SC_SUGG, SC_COPY };
+enum { SC_TOP, SC_SUGG, SC_QUIET, SC_COPY };
 
 typedef struct {
     uint32_t depth;
     uint8_t kind;
     bool excl;        /* SC_COPY: pushed an entry on the --exclude stack */
-    uint32_t index;   /* into tops, the pending suggestion, or sources */
+    uint32_t index;   /* into tops, the open suggestions, or sources */
     sums at;
 } scope;
 
@@ -348,11 +220,18 @@ typedef struct { char *path; uint64_t bytes; } top_file;
 
 typedef struct {
     char *pattern;          /* the key, without the "**" + "/" prefix */
-    const sugg_rule *rule;
+    const dw_cf_fact *fact;
     char *first;            /* the first path found */
     uint64_t count, files, bytes;
     bool nested;            /* found below the root: the pattern needs that prefix */
 } sugg;
+
+typedef struct {
+    const dw_cf_fact *fact;
+    char *path;
+    uint32_t depth;
+    bool referenced;        /* a COPY names it or something in it */
+} open_sugg;
 
 typedef struct {
     const char *context;
@@ -366,10 +245,11 @@ typedef struct {
     top_file *heap; uint32_t nheap;          /* min-heap of the largest files */
     struct { sugg *v; uint32_t n, cap; } suggs;
     uint32_t *sugg_hash; uint32_t sugg_hash_cap;
-    /* the suggestion being measured (one at a time: nothing is suggested inside one) */
-    bool sugg_open, sugg_referenced;
-    const sugg_rule *sugg_rule;
-    char *sugg_path; uint32_t sugg_depth;
+    /* the suggested folders being measured, outermost first (see the top
+     * of this file for what may be suggested inside one) */
+    struct { open_sugg *v; uint32_t n, cap; } open;
+    uint32_t open_never;                     /* how many of them no build needs */
+    uint32_t quiet;                          /* open SC_QUIET scopes: no secrets suggested */
     copy_list sources;
     named_table named;
     uint32_t whole_sources;                  /* sources naming the whole context */
@@ -406,29 +286,17 @@ static bool is_resend(const state *s, const dw_context_entry *e)
     return !memcmp(s->prev.p, e->path, e->len) && (s->prev.n == e->len || s->prev.p[e->len] == '/');
 }
 
-/* A size as docker prints it (decimal units, one decimal): "512 B", "4.9 GB". */
-static const char *human(uint64_t n, char out[24])
-{
-    static const char *const units[] = {"kB", "MB", "GB", "TB", "PB", "EB"};
-    if (n < 1000) { snprintf(out, 24, "%llu B", (unsigned long long)n); return out; }
-    double v = (double)n;
-    int u = -1;
-    while (v >= 999.95 && u < 5) { v /= 1000; u++; }
-    snprintf(out, 24, "%.1f %s", v, units[u]);
-    return out;
-}
-
 static void put_human(dw_buf *b, uint64_t n)
 {
     char t[24];
-    dw_buf_puts(b, human(n, t));
+    dw_buf_puts(b, dw_cf_size(n, t));
 }
 
 /* The same, right-aligned in 9 columns. */
 static void put_size(dw_buf *b, uint64_t n)
 {
     char t[24];
-    dw_buf_printf(b, "%9s", human(n, t));
+    dw_buf_printf(b, "%9s", dw_cf_size(n, t));
 }
 
 static double elapsed(const struct timespec *a, const struct timespec *b)
@@ -496,7 +364,7 @@ static uint32_t hash_str(const char *p)
 }
 
 /* The suggestion keyed `key` (a rule's glob or a name), made on first use. */
-static sugg *sugg_get(state *s, const char *key, const sugg_rule *r)
+static sugg *sugg_get(state *s, const char *key, const dw_cf_fact *r)
 {
     if (s->suggs.n * 2 >= s->sugg_hash_cap) {
         uint32_t cap = s->sugg_hash_cap ? s->sugg_hash_cap * 2 : 64;
@@ -524,18 +392,15 @@ static sugg *sugg_get(state *s, const char *key, const sugg_rule *r)
 }
 
 /* Adds a measured candidate to its suggestion, unless a COPY names it (or
- * something in it) literally: then the build wants it. A folder that
- * sends nothing is left out. */
-static void sugg_commit(state *s, const sugg_rule *r, const char *path, uint32_t depth, bool isdir,
+ * something in it): then the build wants it. A folder that sends nothing
+ * is left out. */
+static void sugg_commit(state *s, const dw_cf_fact *f, const char *path, uint32_t depth, bool isdir,
                         uint64_t files, uint64_t bytes, bool referenced)
 {
     if (referenced || (isdir && !files)) return;
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
-    char key[8];
-    const char *k = base;
-    if (r->glob) { snprintf(key, sizeof key, "*%s", r->suf); k = key; }
-    sugg *g = sugg_get(s, k, r);
+    sugg *g = sugg_get(s, f->name[0] == '*' ? f->name : base, f);
     if (!g->first) g->first = strdup(path);
     g->count++;
     g->files += files;
@@ -543,28 +408,17 @@ static void sugg_commit(state *s, const sugg_rule *r, const char *path, uint32_t
     if (depth) g->nested = true;
 }
 
-/* The rule a sent entry falls under, or NULL. */
-static const sugg_rule *rule_for(state *s, const dw_context_entry *e, const char *name, size_t n)
+/* The table row a sent entry falls under, its disk conditions checked, or NULL. */
+static const dw_cf_fact *fact_for(state *s, const dw_context_entry *e, const char *name, size_t n)
 {
-    uint8_t t = e->type == DW_CW_DIR ? T_DIR : e->type == DW_CW_FILE ? T_FILE : 0;
-    if (!t || !n) return NULL;
-    for (uint32_t i = 0; i < NRULES; i++) {
-        const sugg_rule *r = &rules[i];
-        size_t lp = strlen(r->pre), ls = strlen(r->suf);
-        if (!(r->types & t) || n < lp + ls || (r->exact && n != lp + ls)) continue;
-        if (memcmp(name, r->pre, lp) || memcmp(name + n - ls, r->suf, ls)) continue;
-        if (r->unless && ends_with_any(name, n, r->unless)) continue;
-        if (r->beside) {
-            /* the folder holding the entry, on disk */
-            dw_buf *b = &s->scratch;
-            b->n = 0;
-            dw_buf_printf(b, "%s/%.*s", s->context, (int)(e->len - n), e->path);
-            dw_buf_putc(b, 0);
-            if (!has_beside(b->p, r->beside)) continue;
-        }
-        return r;
-    }
-    return NULL;
+    if (e->type != DW_CW_DIR && e->type != DW_CW_FILE) return NULL;
+    const dw_cf_fact *f = dw_cf_lookup(name, n, e->type == DW_CW_DIR);
+    if (!f || (!f->marker && !f->beside)) return f;
+    dw_buf *b = &s->scratch;
+    b->n = 0;
+    dw_buf_printf(b, "%s/%.*s", s->context, (int)e->len, e->path);
+    dw_buf_putc(b, 0);
+    return dw_cf_confirm(f, b->p, n) ? f : NULL;
 }
 
 static void close_scope(state *s, const scope *sc)
@@ -575,11 +429,16 @@ static void close_scope(state *s, const scope *sc)
         s->tops.v[sc->index].files = files;
         s->tops.v[sc->index].bytes = bytes;
         break;
-    case SC_SUGG:
-        sugg_commit(s, s->sugg_rule, s->sugg_path, s->sugg_depth, true, files, bytes, s->sugg_referenced);
-        free(s->sugg_path);
-        s->sugg_path = NULL;
-        s->sugg_open = false;
+    case SC_SUGG: {
+        open_sugg *o = &s->open.v[sc->index];
+        sugg_commit(s, o->fact, o->path, o->depth, true, files, bytes, o->referenced);
+        s->open_never -= o->fact->never_needed;
+        free(o->path);
+        s->open.n--;
+        break;
+    }
+    case SC_QUIET:
+        s->quiet--;
         break;
     default: {
         copy_src *c = &s->sources.v[sc->index];
@@ -599,9 +458,12 @@ static void push_scope(state *s, uint32_t depth, uint8_t kind, uint32_t index)
     DW_SVEC_PUSH(s->scopes, sc);
 }
 
-/* The sources naming entry e: each opens a scope. A literal one naming a
- * suggested entry, or something in it, marks that suggestion as wanted.
- * Returns whether a literal source names e. */
+/* The sources naming entry e: each opens a scope. A source naming
+ * something in a suggested folder marks that suggestion as wanted when it
+ * means to: a literal path, or a wildcard whose literal folder lies in the
+ * suggested one (`COPY target/app-*.jar`: target is wanted; `COPY * /app`
+ * names node_modules only by accident). Returns whether a literal source
+ * names e. */
 static bool match_sources(state *s, const dw_context_entry *e)
 {
     named_table *t = &s->named;
@@ -611,6 +473,8 @@ static bool match_sources(state *s, const dw_context_entry *e)
         uint32_t i = t->v.v[k].src;
         copy_src *c = &s->sources.v[i];
         literal |= !c->wild;
+        for (uint32_t j = 0; j < s->open.n; j++)
+            if (!c->wild || c->base_len >= strlen(s->open.v[j].path)) s->open.v[j].referenced = true;
         push_scope(s, e->depth, SC_COPY, i);
         s->copy_scopes++;
         if (c->exclude && e->type == DW_CW_DIR) {
@@ -621,7 +485,6 @@ static bool match_sources(state *s, const dw_context_entry *e)
             s->scopes.v[s->scopes.n - 1].excl = true;
         }
     }
-    if (literal && s->sugg_open) s->sugg_referenced = true;
     return literal;
 }
 
@@ -640,6 +503,32 @@ static uint32_t dropped_by(state *s, const dw_context_entry *e)
         n++;
     }
     return n;
+}
+
+/* What entry e adds to the suggestions (outside any folder no build
+ * needs); see the top of this file. */
+static void suggest(state *s, const dw_context_entry *e, bool literal)
+{
+    const char *name = e->path + e->len;
+    while (name > e->path && name[-1] != '/') name--;
+    size_t n = (size_t)(e->path + e->len - name);
+    bool dir = e->type == DW_CW_DIR;
+    const dw_cf_fact *f = e->sent ? fact_for(s, e, name, n) : NULL;
+    bool secret = f && f->category == DW_CF_SECRET;
+    if (f && (secret ? !s->quiet : !s->open.n || f->never_needed)) {
+        if (dir) {
+            open_sugg o = {f, strndup(e->path, e->len), e->depth, literal};
+            DW_SVEC_PUSH(s->open, o);
+            s->open_never += f->never_needed;
+            push_scope(s, e->depth, SC_SUGG, s->open.n - 1);
+        } else {
+            sugg_commit(s, f, e->path, e->depth, false, 1, e->size, literal);
+        }
+    }
+    if (dir && (secret || dw_cf_quiet_dir(name, n))) {
+        s->quiet++;
+        push_scope(s, e->depth, SC_QUIET, 0);
+    }
 }
 
 static int on_entry(const dw_context_entry *e, void *ud)
@@ -670,21 +559,7 @@ static int on_entry(const dw_context_entry *e, void *ud)
         push_scope(s, 0, SC_TOP, s->tops.n - 1);
     }
 
-    if (e->sent && !s->sugg_open) {
-        const char *name = e->path + e->len;
-        while (name > e->path && name[-1] != '/') name--;
-        const sugg_rule *r = rule_for(s, e, name, (size_t)(e->path + e->len - name));
-        if (r && e->type == DW_CW_DIR) {
-            s->sugg_open = true;
-            s->sugg_referenced = literal;
-            s->sugg_rule = r;
-            s->sugg_path = strndup(e->path, e->len);
-            s->sugg_depth = e->depth;
-            push_scope(s, e->depth, SC_SUGG, 0);
-        } else if (r) {
-            sugg_commit(s, r, e->path, e->depth, false, 1, e->size, literal);
-        }
-    }
+    if (!s->open_never) suggest(s, e, literal);
 
     switch (e->type) {
     case DW_CW_DIR: s->all.dirs++; return 0;
@@ -728,7 +603,7 @@ static int cmp_top_file(const void *a, const void *b)
 static int cmp_sugg(const void *a, const void *b)
 {
     const sugg *p = a, *q = b;
-    if (p->rule->cat != q->rule->cat) return (int)p->rule->cat - (int)q->rule->cat;
+    if (p->fact->category != q->fact->category) return (int)p->fact->category - (int)q->fact->category;
     if (p->bytes != q->bytes) return p->bytes < q->bytes ? 1 : -1;
     return strcmp(p->pattern, q->pattern);
 }
@@ -951,14 +826,14 @@ static void print_text(const report *r, bool color)
             dw_buf clean = {0};
             put_path(&clean, pat.p);
             dw_buf_putc(&clean, 0);
-            paint(&p, g->rule->cat == CAT_SECRET ? "1;31" : "33", clean.p);
+            paint(&p, g->fact->category == DW_CF_SECRET ? "1;31" : "33", clean.p);
             dw_buf_free(&clean);
             /* padding counts what is visible, not the colour codes */
             size_t vis = display_width(pat.p, pat.n - 1);
             while (vis++ < width) dw_buf_putc(b, ' ');
             dw_buf_puts(b, "  ");
             put_size(b, g->bytes);
-            dw_buf_printf(b, "  %s: ", g->rule->why);
+            dw_buf_printf(b, "  %s: ", g->fact->why);
             put_path(b, g->first);
             if (g->count > 1) dw_buf_printf(b, " and %llu more", (unsigned long long)(g->count - 1));
             flush_line(&p);
@@ -1078,8 +953,8 @@ static void print_json(const report *r)
         sugg_pattern(x, &pat);
         json_t *e = json_object();
         json_object_set_new(e, "pattern", jtext(pat.p));
-        json_object_set_new(e, "category", json_string(cat_names[x->rule->cat]));
-        json_object_set_new(e, "reason", json_string(x->rule->why));
+        json_object_set_new(e, "category", json_string(dw_cf_category_name((dw_cf_category)x->fact->category)));
+        json_object_set_new(e, "reason", json_string(x->fact->why));
         json_object_set_new(e, "path", jtext(x->first));
         json_object_set_new(e, "count", json_integer((json_int_t)x->count));
         json_object_set_new(e, "files", json_integer((json_int_t)x->files));
@@ -1339,7 +1214,8 @@ done:
     free(s.named.depths);
     DW_SVEC_FREE(s.excl);
     for (uint32_t i = 0; i < s.unreadable.n; i++) free(s.unreadable.v[i]);
-    free(s.sugg_path);
+    for (uint32_t i = 0; i < s.open.n; i++) free(s.open.v[i].path);
+    DW_SVEC_FREE(s.open);
     DW_SVEC_FREE(s.tops);
     DW_SVEC_FREE(s.suggs);
     DW_SVEC_FREE(s.sources);

@@ -244,6 +244,69 @@ size_t dw_copy_source_base(const char *src, size_t n, bool parents, char *out)
     return literal_prefix(out, k, dw_copy_has_wildcard);
 }
 
+/* ---- where a Dockerfile reads its context ---- */
+
+static const dw_flag *find_flag(const dw_instr *in, const char *name)
+{
+    for (uint32_t f = 0; f < in->nflags; f++)
+        if (dw_str_eqc(in->flags[f].name, name)) return &in->flags[f];
+    return NULL;
+}
+
+bool dw_ctx_read_next(const dw_dockerfile *df, dw_ctx_read_iter *it, dw_ctx_read *out)
+{
+    for (; it->i < df->ninstrs; it->i++, it->k = 0) {
+        const dw_instr *in = &df->instrs[it->i];
+        if (in->error) continue;
+        if (in->kind == DW_I_RUN) {
+            while (it->mounts && it->k < in->nmounts) {
+                const dw_mount *m = &in->mounts[it->k++];
+                if (m->type != DW_MOUNT_BIND || m->has_from) continue;
+                *out = (dw_ctx_read){in, NULL, m, m->has_source ? m->source : dw_str_c("."), false, false};
+                return true;
+            }
+            continue;
+        }
+        if ((in->kind != DW_I_COPY && in->kind != DW_I_ADD) || in->nargs < 2) continue;
+        if (find_flag(in, "from")) continue; /* another stage's or image's files */
+        while (it->k + 1 < in->nargs) {
+            const dw_word *w = &in->args[it->k++];
+            dw_str v = w->has_expanded ? w->expanded : w->text;
+            if (!v.len || !dw_copy_source_is_local(v.ptr, v.len)) continue;
+            const dw_flag *p = in->kind == DW_I_COPY ? find_flag(in, "parents") : NULL;
+            bool parents = p && (!p->has_value || !dw_str_ieqc(p->value, "false"));
+            const dw_word *dst = &in->args[in->nargs - 1];
+            dw_str d = dst->has_expanded ? dst->expanded : dst->text;
+            bool drive = d.len >= 3 && ((d.ptr[0] | 0x20) >= 'a' && (d.ptr[0] | 0x20) <= 'z') && d.ptr[1] == ':' &&
+                         (d.ptr[2] == '\\' || d.ptr[2] == '/');
+            *out = (dw_ctx_read){in, w, NULL, v, parents, df->escape == '`' || drive};
+            return true;
+        }
+    }
+    return false;
+}
+
+void dw_copy_source_slashes(char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i] == '\\') p[i] = '/';
+}
+
+dw_dockerignore *dw_copy_excludes(const dw_instr *in)
+{
+    uint32_t n = 0;
+    for (uint32_t f = 0; f < in->nflags; f++)
+        n += dw_str_eqc(in->flags[f].name, "exclude") && in->flags[f].has_value;
+    if (!n) return NULL;
+    dw_str *v = dw_xmalloc(sizeof *v * n);
+    n = 0;
+    for (uint32_t f = 0; f < in->nflags; f++)
+        if (dw_str_eqc(in->flags[f].name, "exclude") && in->flags[f].has_value) v[n++] = in->flags[f].value;
+    dw_dockerignore *di = dw_dockerignore_new(v, n);
+    free(v);
+    return di;
+}
+
 /* ---- the walk ---- */
 
 typedef struct {
@@ -478,9 +541,14 @@ static bool may_enter(const ex *x, int t, bool in_ctx, bool excluded)
     return t == DT_DIR && (in_ctx || x->o->ignore->exceptions) && (!excluded || x->o->exclude->exceptions);
 }
 
-/* What a copied directory holds (x->path): `sub` is where the path
- * relative to the copied root starts (--exclude patterns see that). */
-static void descend(ex *x, size_t sub, unsigned depth)
+/* Decides for one entry of a walk below a folder (x->path is the entry,
+ * t its type, in_ctx: the ignore file does not exclude it); returns
+ * whether to walk below it too. */
+typedef bool (*below_fn)(ex *x, int t, bool in_ctx, void *ud);
+
+/* Every entry below the folder x->path, in name order, parents before
+ * children, as far as fn lets the walk go down (and the visit budget). */
+static void walk_below(ex *x, unsigned depth, below_fn fn, void *ud)
 {
     if (depth > 1024) { x->res->truncated = true; return; }
     dirlist d;
@@ -489,13 +557,26 @@ static void descend(ex *x, size_t sub, unsigned depth)
         const char *nm = d.pool + d.off[i];
         size_t old = push(x, nm, strlen(nm));
         int t = entry_type(x);
-        bool in_ctx = !ignored(x, rel(x), rel_len(x));
-        bool excluded = excluded_by(x, x->path + sub, x->len - sub);
-        if (in_ctx && !excluded) emit(x, t == DT_DIR, false);
-        if (may_enter(x, t, in_ctx, excluded)) descend(x, sub, depth + 1);
+        if (fn(x, t, !ignored(x, rel(x), rel_len(x)), ud)) walk_below(x, depth + 1, fn, ud);
         set_len(x, old);
     }
     dirlist_free(&d);
+}
+
+/* An entry of a copied directory: `*sub` is where the path relative to the
+ * copied root starts (--exclude patterns see that). */
+static bool descend_one(ex *x, int t, bool in_ctx, void *ud)
+{
+    size_t sub = *(const size_t *)ud;
+    bool excluded = excluded_by(x, x->path + sub, x->len - sub);
+    if (in_ctx && !excluded) emit(x, t == DT_DIR, false);
+    return may_enter(x, t, in_ctx, excluded);
+}
+
+/* What a copied directory holds (x->path). */
+static void descend(ex *x, size_t sub)
+{
+    walk_below(x, 0, descend_one, &sub);
 }
 
 /* A match of the source itself at x->path, of type t: the copy follows a
@@ -518,7 +599,7 @@ static void take(ex *x, int t)
     emit(x, t == DT_DIR, true);
     if (x->o->descend && t == DT_DIR) {
         if (link) resolve(x, link, ln);
-        descend(x, x->len == x->root ? x->root : x->len + 1, 0);
+        descend(x, x->len == x->root ? x->root : x->len + 1);
     }
     if (link) { /* the walk goes on from the link's own path */
         set_len(x, x->root);
@@ -624,36 +705,32 @@ static void expand_plain(ex *x, const char *p, size_t n)
     free(copy);
 }
 
-/* --parents below one pivot directory (x->path): entries whose path from
- * the pivot the include pattern matches; the shallowest are the matches. */
-static void include_walk(ex *x, const dw_dockerignore *inc, size_t base_off, unsigned depth)
+/* --parents below one pivot directory: the include pattern, and where the
+ * path from the pivot starts. */
+typedef struct {
+    const dw_dockerignore *inc;
+    size_t base_off;
+} include;
+
+/* One entry below the pivot: entries whose path from the pivot the include
+ * pattern matches are taken; the shallowest are the matches. */
+static bool include_one(ex *x, int t, bool in_ctx, void *ud)
 {
-    if (depth > 1024) { x->res->truncated = true; return; }
-    dirlist d;
-    if (!read_dir(x, &d)) return;
-    for (size_t i = 0; i < d.n && visit(x); i++) {
-        const char *nm = d.pool + d.off[i];
-        size_t old = push(x, nm, strlen(nm));
-        int t = entry_type(x);
-        const char *sub = x->path + base_off;
-        size_t sn = x->len - base_off;
-        bool in_ctx = !ignored(x, rel(x), rel_len(x));
-        bool inc_match = dw_dockerignore_matches(inc, sub, sn, NULL) == DW_DI_MATCH;
-        /* an excluded folder is still sent when an exception brings back something below it */
-        if (!in_ctx && inc_match && t == DT_DIR) in_ctx = sent(x, t);
-        bool excluded = excluded_by(x, sub, sn);
-        if (inc_match && in_ctx && !excluded) {
-            x->matched++;
-            emit(x, t == DT_DIR, true);
-            if (x->o->descend && t == DT_DIR) descend(x, base_off, 0);
-        } else if (inc_match && !in_ctx) {
-            x->res->ignored = true;
-        } else if (!inc_match && may_enter(x, t, in_ctx, excluded)) {
-            include_walk(x, inc, base_off, depth + 1);
-        }
-        set_len(x, old);
+    const include *w = ud;
+    const char *sub = x->path + w->base_off;
+    size_t sn = x->len - w->base_off;
+    bool inc_match = dw_dockerignore_matches(w->inc, sub, sn, NULL) == DW_DI_MATCH;
+    /* an excluded folder is still sent when an exception brings back something below it */
+    if (!in_ctx && inc_match && t == DT_DIR) in_ctx = sent(x, t);
+    bool excluded = excluded_by(x, sub, sn);
+    if (inc_match && in_ctx && !excluded) {
+        x->matched++;
+        emit(x, t == DT_DIR, true);
+        if (x->o->descend && t == DT_DIR) descend(x, w->base_off);
+    } else if (inc_match && !in_ctx) {
+        x->res->ignored = true;
     }
-    dirlist_free(&d);
+    return !inc_match && may_enter(x, t, in_ctx, excluded);
 }
 
 typedef struct { char **v; size_t n, cap; } strlist;
@@ -731,7 +808,8 @@ static void expand_parents(ex *x, const char *src, size_t n)
             ok = entry_type(x) == DT_DIR;
             st = i + 1;
         }
-        if (ok) include_walk(x, inc, base_off, 0);
+        include w = {inc, base_off};
+        if (ok) walk_below(x, 0, include_one, &w);
     }
     dw_dockerignore_free(inc);
     for (size_t b = 0; b < bases.n; b++) free(bases.v[b]);

@@ -101,6 +101,39 @@ size_t dw_copy_source_base(const char *src, size_t len, bool parents, char *out)
 long dw_copy_source_expand(const dw_copy_opts *o, const char *src, size_t len, dw_copy_fn fn, void *ud,
                            dw_copy_result *res);
 
+/* ---- where a Dockerfile reads its build context ---- */
+
+/* One place a Dockerfile reads the build context: a source of a COPY or
+ * ADD without --from that dw_copy_source_is_local accepts, or (when the
+ * iterator asks for them) a RUN --mount=type=bind without from=. The
+ * linter and `dockwright context` both walk the file with it. */
+typedef struct {
+    const dw_instr *in;
+    const dw_word *w;        /* the source word; NULL for a mount */
+    const dw_mount *mount;   /* the bind mount; NULL for a COPY/ADD source */
+    dw_str value;            /* expanded when the parser expanded it; "." for a mount without source= */
+    bool parents;            /* COPY --parents (BuildKit has it on COPY only) */
+    bool windows;            /* a Windows build (the escape character is '`', or the destination
+                                starts with a drive letter): '\\' separates folders too */
+} dw_ctx_read;
+
+typedef struct {
+    uint32_t i, k;           /* instruction, and source word or mount in it */
+    bool mounts;             /* also yield RUN bind mounts */
+} dw_ctx_read_iter;
+
+/* The next place in file order; false at the end. Zero the iterator (and
+ * set `mounts`) to start. */
+bool dw_ctx_read_next(const dw_dockerfile *df, dw_ctx_read_iter *it, dw_ctx_read *out);
+
+/* A Windows source with '\\' turned into '/' (in place), as a Windows
+ * builder reads it. */
+void dw_copy_source_slashes(char *p, size_t n);
+
+/* The COPY/ADD's --exclude patterns compiled (dw_dockerignore_new), or NULL
+ * when it has none. */
+dw_dockerignore *dw_copy_excludes(const dw_instr *in);
+
 /* Go's path/filepath.Match on '/'-separated names: 1 when `name` matches
  * `pattern`, 0 when not, -1 when the pattern is malformed (as far as Go
  * reads it). */

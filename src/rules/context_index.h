@@ -7,21 +7,20 @@
 #ifndef DW_CONTEXT_INDEX_H
 #define DW_CONTEXT_INDEX_H
 
+#include "../ignore/context_facts.h"
+#include "../ignore/copy_sources.h"
 #include "../ignore/dockerignore.h"
 
 #define DW_CI_MAX_ENTRIES 1000000u /* the walk stops collecting after this many entries */
 #define DW_CI_LARGEST 5
 #define DW_CI_SECRETS_KEPT 64
 
-/* Folders that hold dependencies, caches or VCS data: rebuilt or
- * downloaded by the build, never an input it needs. */
-typedef enum {
-    DW_WK_GIT, DW_WK_NODE_MODULES, DW_WK_VENV, DW_WK_PYCACHE, DW_WK_TOX, DW_WK_NOX, DW_WK_PYTEST_CACHE,
-    DW_WK_MYPY_CACHE, DW_WK_RUFF_CACHE, DW_WK_CARGO_TARGET, DW_WK_COVERAGE, DW_WK_TERRAFORM,
-    DW_WK_GRADLE, DW_WK__COUNT
-} dw_wk_kind;
+/* The rows of context_facts' table the index counts: the folders no build
+ * needs (never_needed), by row. */
+#define DW_CI_FACTS 64
 
 typedef struct {
+    const dw_cf_fact *fact; /* the table row (NULL: a row the index does not count) */
     char *path;          /* first sent one, relative to the context (NULL: none sent) */
     uint32_t sent;       /* how many are sent (a nested one inside another well-known folder is not counted) */
     uint64_t bytes;      /* bytes sent below them */
@@ -42,6 +41,7 @@ typedef struct dw_context_index {
     dw_dockerignore *ignore;   /* parsed; NULL when none (or unreadable) */
     bool ignore_owned;
     bool ignore_beside;        /* <Dockerfile>.dockerignore beside the Dockerfile */
+    char *ignore_shown;        /* see dw_context_index_ignore_name */
 
     /* filled by dw_context_index_scan */
     bool scanned;
@@ -53,7 +53,12 @@ typedef struct dw_context_index {
     char *secrets[DW_CI_SECRETS_KEPT]; /* secret-looking files (and .aws/.ssh folders) sent */
     uint32_t nsecrets_kept;
     uint64_t nsecrets;         /* all of them */
-    dw_wk_folder wk[DW_WK__COUNT];
+    dw_wk_folder wk[DW_CI_FACTS]; /* by row of dw_cf_table(); fact NULL for rows not counted */
+    uint32_t nwk;
+    /* what a Dockerfile copies on purpose (dw_context_index_want): a folder
+     * no build needs or a secret that holds one of these is not counted */
+    char **wanted;
+    uint32_t nwanted;
 } dw_context_index;
 
 /* The context of a Dockerfile build: `context_dir` (NULL: the
@@ -63,21 +68,25 @@ dw_context_index *dw_context_index_open(const char *context_dir, const char *doc
 /* The context an ignore file applies to, with that file (borrowed). */
 dw_context_index *dw_context_index_with(const char *context_dir, const dw_dockerignore *di);
 
+/* Before the scan: the literal part of every context path `df` reads
+ * (COPY/ADD sources, RUN bind mounts) is wanted. `COPY target/app.jar`
+ * and `COPY target/app-*.jar` want target; `COPY . .` wants nothing in
+ * particular. */
+void dw_context_index_want(dw_context_index *ci, const dw_dockerfile *df);
+/* The same for the Dockerfiles that may be built with the index's ignore
+ * file: the one it is named after (`<name>.dockerignore`), else those in
+ * the context folder and its direct subfolders (at most 32). */
+void dw_context_index_want_dockerfiles(dw_context_index *ci);
+
 enum { DW_CI_WITH_EXCLUDED = 1 }; /* also walk what the ignore file excludes (totals without it) */
+/* The ignore file as a user would type it ("./.dockerignore" shown as
+ * ".dockerignore"); when there is none, the one to create in the context
+ * folder ("app/.dockerignore"). */
+const char *dw_context_index_ignore_name(const dw_context_index *ci);
+
 /* Walks the context once (later calls do nothing). */
 void dw_context_index_scan(dw_context_index *ci, unsigned flags);
 void dw_context_index_free(dw_context_index *ci);
-
-/* The well-known folder's name, e.g. "node_modules" (".venv" for DW_WK_VENV). */
-const char *dw_wk_name(dw_wk_kind k);
-/* True for a name that looks like it holds secrets (see the catalog's
- * secret-in-context): `.env*` (not .env.example/.sample/.template),
- * `*.pem`, `*.key`, private SSH keys, `.npmrc`, `.pypirc`,
- * `.git-credentials`, `credentials*.json`; `dir`: the folders `.aws`, `.ssh`. */
-bool dw_secret_name(const char *name, size_t len, bool dir);
-
-/* "12.3 MB" style sizes (decimal units, as docker prints them). */
-void dw_format_size(uint64_t bytes, char out[32]);
 
 /* ---- what a Dockerfile takes from the context (df_context.c) ---- */
 
@@ -93,7 +102,7 @@ typedef struct {
     bool whole;          /* the context root: `.`, `./`, `/` */
 } dw_ctx_source;
 
-typedef struct { uint32_t i, k, steps; } dw_ctx_source_iter; /* zero it to start */
+typedef struct { dw_ctx_read_iter r; uint32_t steps; } dw_ctx_source_iter; /* zero it to start */
 /* The next such source in file order; false at the end. */
 bool dw_ctx_source_next(dw_lint *ctx, dw_ctx_source_iter *it, dw_ctx_source *out);
 /* The first COPY/ADD of the whole context in a stage the build reaches

@@ -75,12 +75,6 @@ static bool has_unknown_var(dw_lint *ctx, const dw_instr *in, dw_str text, uint3
     return false;
 }
 
-static bool flag_on(const dw_instr *in, const char *name)
-{
-    const dw_flag *f = hl_flag(in, name);
-    return f && (!f->has_value || dw_str_eqc(f->value, "true") || dw_str_eqc(f->value, "1"));
-}
-
 static bool is_root(dw_str v)
 {
     char *tmp = dw_xmalloc(2 * v.len + 4);
@@ -95,30 +89,26 @@ static bool is_root(dw_str v)
 
 bool dw_ctx_source_next(dw_lint *ctx, dw_ctx_source_iter *it, dw_ctx_source *out)
 {
-    const dw_dockerfile *df = ctx->df;
-    for (; it->i < df->ninstrs; it->i++, it->k = 0) {
-        const dw_instr *in = &df->instrs[it->i];
-        if ((in->kind != DW_I_COPY && in->kind != DW_I_ADD) || in->error || in->nargs < 2) continue;
-        if (hl_flag(in, "from")) continue; /* another stage's or image's files */
-        while (it->k + 1 < in->nargs) {
-            const dw_word *w = &in->args[it->k++];
-            dw_str v = w->has_expanded ? w->expanded : w->text;
-            if (!dw_copy_source_is_local(v.ptr, v.len)) continue;
-            out->in = in;
-            out->w = w;
-            out->value = v;
-            out->parents = in->kind == DW_I_COPY && flag_on(in, "parents");
-            out->unresolved = dw_str_chr(w->text, '$') && has_unknown_var(ctx, in, w->text, &it->steps);
-            out->whole = !out->parents && is_root(v);
-            return true;
-        }
+    dw_ctx_read r;
+    if (!dw_ctx_read_next(ctx->df, &it->r, &r)) return false;
+    out->in = r.in;
+    out->w = r.w;
+    out->value = r.value;
+    if (r.windows && dw_str_chr(r.value, '\\')) {
+        char *p = dw_arena_alloc(ctx->a, r.value.len + 1);
+        memcpy(p, r.value.ptr, r.value.len);
+        dw_copy_source_slashes(p, r.value.len);
+        out->value = dw_str_make(p, r.value.len);
     }
-    return false;
+    out->parents = r.parents;
+    out->unresolved = dw_str_chr(r.w->text, '$') && has_unknown_var(ctx, r.in, r.w->text, &it->steps);
+    out->whole = !out->parents && is_root(r.value);
+    return true;
 }
 
 bool dw_ctx_whole_copy(dw_lint *ctx, dw_ctx_source *out)
 {
-    dw_ctx_source_iter it = {0, 0, 0};
+    dw_ctx_source_iter it = {{0, 0, false}, 0};
     while (dw_ctx_source_next(ctx, &it, out))
         if (out->whole && !out->unresolved && dw_lint_stage_reached(ctx, out->in->stage)) return true;
     return false;
@@ -160,7 +150,7 @@ void check_copy_ignored_file(dw_lint *ctx)
      * line: with `!` patterns, what is excluded depends on the walk */
     const dw_dockerignore *di = ci->ignore;
     if (!ci->known || !di || di->exceptions) return;
-    dw_ctx_source_iter it = {0, 0, 0};
+    dw_ctx_source_iter it = {{0, 0, false}, 0};
     dw_ctx_source s;
     while (dw_ctx_source_next(ctx, &it, &s)) {
         uint32_t decider;
@@ -170,12 +160,20 @@ void check_copy_ignored_file(dw_lint *ctx)
         if (decider != UINT32_MAX) {
             const dw_di_pattern *p = &di->patterns[decider];
             d = dw_report(ctx, s.in, s.w->span, "%s source '%.*s' is excluded by %s (pattern '%.*s' on line %u)", verb,
-                          (int)s.value.len, s.value.ptr, ci->ignore_path, (int)p->text.len, p->text.ptr, p->line);
+                          (int)s.value.len, s.value.ptr, dw_context_index_ignore_name(ci), (int)p->text.len, p->text.ptr,
+                          p->line);
+            /* the exception names the path as the context has it: ./x and /x are x */
+            char *rel = dw_arena_alloc(ctx->a, s.value.len + 2);
+            size_t n = dw_go_clean(s.value.ptr, s.value.len, rel);
+            while (n > 1 && rel[0] == '/') { rel++; n--; }
+            dw_diag_help(ctx, d, "the build does not send excluded files and stops with \"not found\": add `!%.*s` "
+                                 "after line %u of %s, narrow the pattern, or stop copying it",
+                         (int)n, rel, p->line, dw_context_index_ignore_name(ci));
         } else {
             d = dw_report(ctx, s.in, s.w->span, "%s source '%.*s' is excluded by %s", verb, (int)s.value.len,
-                          s.value.ptr, ci->ignore_path);
+                          s.value.ptr, dw_context_index_ignore_name(ci));
+            dw_diag_help(ctx, d, "the build does not send excluded files: remove the pattern, add a `!` exception, or "
+                                 "stop copying it");
         }
-        dw_diag_help(ctx, d, "the build does not send excluded files: remove the pattern, add a `!` exception, or "
-                             "stop copying it");
     }
 }

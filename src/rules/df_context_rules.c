@@ -7,10 +7,13 @@
 #include "rule.h"
 
 #include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdlib.h>
 
 #include "../ignore/copy_sources.h"
 #include "context_index.h"
+#include "sh_pkg.h"
 
 static const dw_context_index *usable_index(dw_lint *ctx)
 {
@@ -20,13 +23,7 @@ static const dw_context_index *usable_index(dw_lint *ctx)
 
 static const char *verb(const dw_instr *in) { return in->kind == DW_I_ADD ? "ADD" : "COPY"; }
 
-/* The file name to tell people to edit ("./.dockerignore" shown as a user
- * would type it). */
-static const char *ignore_name(const dw_context_index *ci)
-{
-    const char *p = ci->ignore_path ? ci->ignore_path : ".dockerignore";
-    return !strncmp(p, "./", 2) ? p + 2 : p;
-}
+static const char *ignore_name(const dw_context_index *ci) { return dw_context_index_ignore_name(ci); }
 
 /* 'configs/api.yaml' or, after expansion, 'configs/api.yaml' (from '${DIR}/api.yaml'). */
 static const char *quoted(dw_lint *ctx, const dw_ctx_source *x)
@@ -82,18 +79,13 @@ static bool brings_along(const match_list *m, const char *base, size_t bl)
  * BuildKit send its source: the whole context when it has none. */
 static bool mounts_whole_context(dw_lint *ctx)
 {
-    const dw_dockerfile *df = ctx->df;
-    for (uint32_t i = 0; i < df->ninstrs; i++) {
-        const dw_instr *in = &df->instrs[i];
-        if (!dw_lint_stage_reached(ctx, in->stage)) continue;
-        for (uint32_t m = 0; m < in->nmounts; m++) {
-            const dw_mount *mt = &in->mounts[m];
-            if (mt->type != DW_MOUNT_BIND || mt->has_from) continue;
-            dw_str src = mt->has_source ? mt->source : dw_str_c("/");
-            bool root = true;
-            for (size_t k = 0; k < src.len; k++) root &= src.ptr[k] == '.' || src.ptr[k] == '/';
-            if (root) return true;
-        }
+    dw_ctx_read_iter it = {0, 0, true};
+    dw_ctx_read r;
+    while (dw_ctx_read_next(ctx->df, &it, &r)) {
+        if (!r.mount || !dw_lint_stage_reached(ctx, r.in->stage)) continue;
+        bool root = true;
+        for (size_t k = 0; k < r.value.len; k++) root &= r.value.ptr[k] == '.' || r.value.ptr[k] == '/';
+        if (root) return true;
     }
     return false;
 }
@@ -124,13 +116,65 @@ static const char *near_name(dw_lint *ctx, const char *dir, const char *rel, siz
     return best;
 }
 
+/* The first component of `rel` on disk that is a symbolic link whose
+ * target leaves the context (absolute, or with more '..' than it has
+ * folders to climb): its path, and its target in *target. NULL when none. */
+static const char *outside_link(dw_lint *ctx, const char *dir, const char *rel, size_t n, const char **target)
+{
+    for (size_t i = 0; i <= n; i++) {
+        if (i < n && rel[i] != '/') continue;
+        const char *p = dw_arena_printf(ctx->a, "%s/%.*s", dir, (int)i, rel);
+        struct stat st;
+        if (lstat(p, &st) != 0) return NULL;
+        if (!S_ISLNK(st.st_mode)) continue;
+        char buf[4096];
+        ssize_t k = readlink(p, buf, sizeof buf - 1);
+        if (k <= 0) return NULL;
+        buf[k] = 0;
+        /* how deep the link sits, against how far its target climbs */
+        long depth = 0, climb = 0;
+        for (size_t j = 0; j < i; j++) depth += rel[j] == '/';
+        for (const char *t = buf; *t;) {
+            const char *e = strchr(t, '/');
+            size_t len = e ? (size_t)(e - t) : strlen(t);
+            if (len == 2 && t[0] == '.' && t[1] == '.') climb++;
+            else if (len && !(len == 1 && t[0] == '.')) break;
+            t += len + (e != NULL);
+        }
+        if (buf[0] != '/' && climb <= depth) return NULL;
+        *target = dw_arena_printf(ctx->a, "%s", buf);
+        return dw_arena_printf(ctx->a, "%.*s", (int)i, rel);
+    }
+    return NULL;
+}
+
+/* A folder above the context (up to two levels) that holds `rel`: the
+ * Dockerfile sits in a subfolder and is meant to be built with that
+ * folder as the context. The folder as a user would write it, or NULL. */
+static const char *found_above(dw_lint *ctx, const char *dir, const char *rel, size_t n)
+{
+    if (!n) return NULL;
+    const char *up = dir;
+    for (int level = 0; level < 2; level++) {
+        up = dw_arena_printf(ctx->a, "%s/..", up);
+        char *clean = dw_arena_alloc(ctx->a, strlen(up) + 2);
+        size_t k = dw_go_clean(up, strlen(up), clean);
+        clean[k] = 0;
+        /* never above the working folder's root, where anything may exist */
+        if (!strcmp(clean, "/")) return NULL;
+        struct stat st;
+        if (stat(dw_arena_printf(ctx->a, "%s/%.*s", clean, (int)n, rel), &st) == 0) return clean;
+    }
+    return NULL;
+}
+
 void check_copy_source_missing(dw_lint *ctx)
 {
     const dw_context_index *ci = usable_index(ctx);
     if (!ci) return;
     DW_VEC(looked_up) all = {0};
     match_list copied = {{0}, ctx->a, false};
-    dw_ctx_source_iter it = {0, 0, 0};
+    dw_ctx_source_iter it = {{0, 0, false}, 0};
     dw_ctx_source s;
     bool whole = mounts_whole_context(ctx);
     while (dw_ctx_source_next(ctx, &it, &s)) {
@@ -165,15 +209,36 @@ void check_copy_source_missing(dw_lint *ctx)
             size_t rl = dw_go_clean(vp, x->value.len, rel);
             while (rl && rel[0] == '/') { rel++; rl--; }
             dw_str name;
+            const char *link, *target, *above;
             /* a suggestion reads a folder: for the first findings only */
             const char *near = ++suggested <= 50 ? near_name(ctx, ci->dir, rel, rl, &name) : NULL;
-            if (near && !dw_str_eqc(name, near))
-                d = dw_report(ctx, x->in, x->w->span, "%s source %s is not in the build context '%s' (did you mean '%s'?)",
-                              v, q, ci->dir, near);
-            else
-                d = dw_report(ctx, x->in, x->w->span, "%s source %s is not in the build context '%s'", v, q, ci->dir);
-            if (d) dw_diag_help(ctx, d, "the build stops with \"not found\": source paths are relative to the build "
-                                        "context, not to the Dockerfile or the WORKDIR");
+            if (suggested <= 50 && (link = outside_link(ctx, ci->dir, rel, rl, &target))) {
+                if (strlen(link) == rl)
+                    d = dw_report(ctx, x->in, x->w->span, "%s source %s is a symbolic link to '%s', outside the build "
+                                  "context '%s', and the build does not follow links out of it", v, q, target, ci->dir);
+                else
+                    d = dw_report(ctx, x->in, x->w->span, "%s source %s: '%s' is a symbolic link to '%s', outside the "
+                                  "build context '%s', and the build does not follow links out of it", v, q, link,
+                                  target, ci->dir);
+                if (d) dw_diag_help(ctx, d, "the build stops with \"not found\": put the file itself in the context "
+                                            "instead of a link, or pass its folder as a named context (docker buildx "
+                                            "build --build-context NAME=DIR) and COPY --from=NAME");
+            } else if (suggested <= 50 && (above = found_above(ctx, ci->dir, rel, rl))) {
+                d = dw_report(ctx, x->in, x->w->span, "%s source %s is not in the build context '%s', but '%s' has it",
+                              v, q, ci->dir, above);
+                if (d) dw_diag_help(ctx, d, "source paths are relative to the build context, not to the Dockerfile: "
+                                            "build with '%s' as the context (docker build -f %s %s), or set Compose's "
+                                            "build.context to it", above, ctx->df->path ? ctx->df->path : "Dockerfile",
+                                            above);
+            } else {
+                if (near && !dw_str_eqc(name, near))
+                    d = dw_report(ctx, x->in, x->w->span, "%s source %s is not in the build context '%s' (did you mean "
+                                  "'%s'?)", v, q, ci->dir, near);
+                else
+                    d = dw_report(ctx, x->in, x->w->span, "%s source %s is not in the build context '%s'", v, q, ci->dir);
+                if (d) dw_diag_help(ctx, d, "the build stops with \"not found\": source paths are relative to the "
+                                            "build context, not to the Dockerfile or the WORKDIR");
+            }
         } else if (l->r.base_missing && l->r.ignored) {
             d = dw_report(ctx, x->in, x->w->span, "%s source %s: %s keeps the folder '%.*s' out of the build context",
                           v, q, ignore_name(ci), (int)bl, base);
@@ -200,6 +265,14 @@ void check_copy_source_missing(dw_lint *ctx)
 
 /* ---- what a COPY of the whole context sends ---- */
 
+/* The index of the lint, walked once, with what this Dockerfile copies on
+ * purpose taken out of the folders no build needs and the secrets. */
+static void scan_index(dw_lint *ctx, dw_context_index *ci)
+{
+    if (!ci->scanned) dw_context_index_want(ci, ctx->df);
+    dw_context_index_scan(ci, 0);
+}
+
 /* Up to 5 names, then "and N more". */
 static void name_list(dw_buf *b, char *const *names, uint32_t kept, uint64_t total)
 {
@@ -209,14 +282,9 @@ static void name_list(dw_buf *b, char *const *names, uint32_t kept, uint64_t tot
 }
 
 /* The secrets sent that the COPY's own --exclude patterns do not drop. */
-static uint32_t secrets_copied(dw_lint *ctx, const dw_context_index *ci, const dw_instr *in, char **out,
-                               uint64_t *total)
+static uint32_t secrets_copied(const dw_context_index *ci, const dw_instr *in, char **out, uint64_t *total)
 {
-    DW_VEC(dw_str) pats = {0};
-    for (uint32_t f = 0; f < in->nflags; f++)
-        if (dw_str_eqc(in->flags[f].name, "exclude") && in->flags[f].has_value)
-            DW_VEC_PUSH(ctx->a, pats, in->flags[f].value);
-    dw_dockerignore *ex = pats.n ? dw_dockerignore_new(pats.v, pats.n) : NULL;
+    dw_dockerignore *ex = dw_copy_excludes(in);
     uint32_t n = 0;
     uint64_t dropped = 0;
     for (uint32_t i = 0; i < ci->nsecrets_kept; i++) {
@@ -231,36 +299,85 @@ static uint32_t secrets_copied(dw_lint *ctx, const dw_context_index *ci, const d
     return n;
 }
 
+/* The .dockerignore lines for the entries listed (secret paths, folders
+ * with a trailing '/'), each once, quoted with backticks and separated by
+ * commas. */
+static void ignore_lines(char *const *paths, uint32_t n, dw_buf *out)
+{
+    dw_buf one = {0};
+    uint32_t shown = 0;
+    for (uint32_t i = 0; i < n && shown < 6; i++) {
+        const char *p = paths[i];
+        size_t len = strlen(p);
+        bool dir = len && p[len - 1] == '/';
+        size_t end = dir ? len - 1 : len, base = end;
+        while (base > 0 && p[base - 1] != '/') base--;
+        one.n = 0;
+        dw_buf_putc(&one, '`');
+        dw_cf_ignore_pattern(dw_cf_lookup(p + base, end - base, dir), p, end, &one);
+        dw_buf_putc(&one, '`');
+        /* each line once */
+        bool seen = false;
+        for (size_t k = 0; !seen && k + one.n <= out->n; k++)
+            seen = !memcmp(out->p + k, one.p, one.n) && (k + one.n == out->n || out->p[k + one.n] == ',');
+        if (seen) continue;
+        if (out->n) dw_buf_puts(out, ", ");
+        dw_buf_put(out, one.p, one.n);
+        shown++;
+    }
+    dw_buf_free(&one);
+}
+
 void check_secret_in_context(dw_lint *ctx)
 {
     dw_context_index *ci = dw_lint_context_index(ctx);
     dw_ctx_source s;
     if (!ci->known || !ci->exists || !dw_ctx_whole_copy(ctx, &s)) return;
-    dw_context_index_scan(ci, 0);
+    scan_index(ctx, ci);
     if (!ci->nsecrets) return;
     char *kept[DW_CI_SECRETS_KEPT];
     uint64_t total;
-    uint32_t n = secrets_copied(ctx, ci, s.in, kept, &total);
+    uint32_t n = secrets_copied(ci, s.in, kept, &total);
     if (!total) return;
-    dw_buf list = {0};
+    dw_buf list = {0}, lines = {0};
     name_list(&list, kept, n, total);
-    dw_diag *d = dw_report(ctx, s.in, s.w->span, "%s of the whole build context copies secret-looking files into "
-                           "the image: %.*s", verb(s.in), (int)list.n, list.p);
-    if (d) dw_diag_help(ctx, d, "list them in %s (e.g. `.env*`, `*.pem`, `*.key`), or copy only what the image "
-                                "needs; pass secrets at build time with RUN --mount=type=secret", ignore_name(ci));
+    ignore_lines(kept, n, &lines);
+    /* a builder stage does not ship, but its layers and the build cache
+     * keep the files, and a COPY --from it can carry them on */
+    const bool *img = pkg_image_stages(ctx);
+    const dw_stage *st = s.in->stage >= 0 ? &ctx->df->stages[s.in->stage] : NULL;
+    dw_diag *d;
+    if (!st || img[s.in->stage])
+        d = dw_report(ctx, s.in, s.w->span, "%s of the whole build context copies secret-looking files into the "
+                      "image: %.*s", verb(s.in), (int)list.n, list.p);
+    else if (st->name.len)
+        d = dw_report(ctx, s.in, s.w->span, "%s of the whole build context copies secret-looking files into the "
+                      "build stage `%.*s`, whose layers and cache keep them: %.*s", verb(s.in), (int)st->name.len,
+                      st->name.ptr, (int)list.n, list.p);
+    else
+        d = dw_report(ctx, s.in, s.w->span, "%s of the whole build context copies secret-looking files into build "
+                      "stage %d, whose layers and cache keep them: %.*s", verb(s.in), s.in->stage, (int)list.n,
+                      list.p);
+    if (d) dw_diag_help(ctx, d, "add %.*s to %s, or copy only what the image needs; pass secrets at build time with "
+                                "RUN --mount=type=secret", (int)lines.n, lines.p, ignore_name(ci));
     dw_buf_free(&list);
+    dw_buf_free(&lines);
 }
 
-/* ".git, node_modules (120.3 MB)": the folders that should never be sent. */
-static void heavy_folders(const dw_context_index *ci, const int *kinds, size_t nk, dw_buf *b)
+/* ".git, node_modules (120.3 MB)": the folders that must never be sent
+ * (the severe rows of context_facts' table). */
+static void heavy_folders(const dw_context_index *ci, dw_buf *b, dw_buf *lines)
 {
-    for (size_t i = 0; i < nk; i++) {
-        const dw_wk_folder *f = &ci->wk[kinds[i]];
-        if (!f->sent) continue;
-        char size[32];
-        dw_format_size(f->bytes, size);
+    for (uint32_t i = 0; i < ci->nwk; i++) {
+        const dw_wk_folder *f = &ci->wk[i];
+        if (!f->fact || !f->fact->severe || !f->sent) continue;
+        char size[24];
+        dw_cf_size(f->bytes, size);
         dw_buf_printf(b, "%s%s", b->n ? ", " : "", f->path);
         if (f->bytes) dw_buf_printf(b, " (%s)", size);
+        dw_buf_puts(lines, lines->n ? ", `" : "`");
+        dw_cf_ignore_pattern(f->fact, f->path, strlen(f->path), lines);
+        dw_buf_putc(lines, '`');
     }
 }
 
@@ -269,10 +386,10 @@ void check_dockerignore_missing(dw_lint *ctx)
     dw_context_index *ci = dw_lint_context_index(ctx);
     dw_ctx_source s;
     if (!ci->known || !ci->exists || ci->ignore_path || !dw_ctx_whole_copy(ctx, &s)) return;
-    dw_context_index_scan(ci, 0);
-    static const int worst[] = {DW_WK_GIT, DW_WK_NODE_MODULES, DW_WK_VENV};
-    dw_buf what = {0};
-    heavy_folders(ci, worst, sizeof worst / sizeof *worst, &what);
+    scan_index(ctx, ci);
+    dw_buf what = {0}, lines = {0};
+    heavy_folders(ci, &what, &lines);
+    ignore_lines(ci->secrets, ci->nsecrets_kept, &lines);
     if (ci->nsecrets) {
         dw_buf_printf(&what, "%s%llu secret-looking file%s (", what.n ? ", " : "", (unsigned long long)ci->nsecrets,
                       ci->nsecrets == 1 ? "" : "s");
@@ -291,10 +408,16 @@ void check_dockerignore_missing(dw_lint *ctx)
          * unless the rule's severity was configured */
         bool configured = ctx->cfg && ctx->cfg->severity_set && ctx->cfg->severity_set[ctx->rule->index];
         if (what.n && !configured && d->severity < DW_SEV_WARNING) d->severity = DW_SEV_WARNING;
-        dw_diag_help(ctx, d, "add a .dockerignore beside the Dockerfile's context listing what the image does not "
-                             "need (e.g. .git, node_modules, .venv, .env)");
+        const char *file = ignore_name(ci);
+        if (lines.n)
+            dw_diag_help(ctx, d, "create %s with %.*s and whatever else the image does not need (`dockwright "
+                                 "context` lists what is sent)", file, (int)lines.n, lines.p);
+        else
+            dw_diag_help(ctx, d, "create %s listing what the image does not need, e.g. .git, build outputs and local "
+                                 "settings (`dockwright context` lists what is sent)", file);
     }
     dw_buf_free(&what);
+    dw_buf_free(&lines);
 }
 
 #define LARGE_CONTEXT 100000000ull /* 100 MB */
@@ -304,19 +427,25 @@ void check_context_large(dw_lint *ctx)
     dw_context_index *ci = dw_lint_context_index(ctx);
     dw_ctx_source s;
     if (!ci->known || !ci->exists || !dw_ctx_whole_copy(ctx, &s)) return;
-    dw_context_index_scan(ci, 0);
+    scan_index(ctx, ci);
     if (ci->stats.bytes <= LARGE_CONTEXT) return;
-    char size[32];
-    dw_format_size(ci->stats.bytes, size);
-    dw_buf top = {0};
+    char size[24];
+    dw_cf_size(ci->stats.bytes, size);
+    /* the entries that make the size: the largest, and the others while
+     * they weigh at least 5% of the total */
+    dw_buf top = {0}, names = {0};
     for (uint32_t i = 0; i < ci->nlargest && ci->largest[i].bytes; i++) {
-        char sz[32];
-        dw_format_size(ci->largest[i].bytes, sz);
-        dw_buf_printf(&top, "%s%s%s %s", i ? ", " : "", ci->largest[i].path, ci->largest[i].dir ? "/" : "", sz);
+        if (i && ci->largest[i].bytes < ci->stats.bytes / 20) break;
+        char sz[24];
+        dw_cf_size(ci->largest[i].bytes, sz);
+        const char *slash = ci->largest[i].dir ? "/" : "";
+        dw_buf_printf(&top, "%s%s%s %s", i ? ", " : "", ci->largest[i].path, slash, sz);
+        dw_buf_printf(&names, "%s`%s%s`", i ? ", " : "", ci->largest[i].path, slash);
     }
     dw_diag *d = dw_report(ctx, s.in, s.w->span, "%s sends a build context of %s%s (largest: %.*s)", verb(s.in),
                            ci->truncated ? "over " : "", size, (int)top.n, top.p);
-    if (d) dw_diag_help(ctx, d, "every build uploads it: list what the image does not need in %s, or copy only the "
-                                "folders it needs", ignore_name(ci));
+    if (d) dw_diag_help(ctx, d, "every build uploads it: add what the image does not need (%.*s?) to %s, or copy "
+                                "only the folders it needs", (int)names.n, names.p, ignore_name(ci));
     dw_buf_free(&top);
+    dw_buf_free(&names);
 }

@@ -44,6 +44,29 @@ static bool drops_privileges(dw_lint *ctx, bool entrypoint)
            img_final_tool(ctx->a, ctx->df, runs, v, ctx->final_stage, "su-exec").has == IMG_Y;
 }
 
+/* What to write for the image at hand: the user it already has, or the
+ * command its distribution has for making one. */
+static void user_help(dw_lint *ctx, dw_diag *d, const dw_imageref *r)
+{
+    dw_str official = img_official(r);
+    img_kind kind = img_kind_of(r);
+    if (dw_str_eqc(official, "node"))
+        dw_diag_help(ctx, d, "the image already has the unprivileged user `node` (uid 1000): add USER node once the "
+                             "root-only steps are done");
+    else if (dw_str_eqc(official, "nginx"))
+        dw_diag_help(ctx, d, "build FROM nginxinc/nginx-unprivileged (the same nginx, listening on 8080, running as "
+                             "uid 101), or add USER nginx after making its pid and cache paths writable");
+    else if (kind == IMG_KIND_DISTROLESS)
+        dw_diag_help(ctx, d, "use the image's :nonroot tag, or add USER 65532 (the nonroot user these images have)");
+    else if (kind == IMG_KIND_APK || kind == IMG_KIND_BUSYBOX)
+        dw_diag_help(ctx, d, "create an unprivileged user and switch to it once the root-only steps are done: RUN "
+                             "adduser -D -u 10001 app, then USER 10001");
+    else
+        dw_diag_help(ctx, d, "create an unprivileged user and switch to it once the root-only steps are done "
+                             "(RUN useradd -u 10001 app, then USER 10001), or use a base that runs as non-root (a "
+                             "distroless :nonroot tag, nginxinc/nginx-unprivileged, …)");
+}
+
 void check_final_user_root(dw_lint *ctx)
 {
     dw_dockerfile *df = ctx->df;
@@ -83,9 +106,7 @@ void check_final_user_root(dw_lint *ctx)
     else
         d = dw_report(ctx, fin->from, fin->from->span,
                       "no USER is set%s: the final image runs as root unless its base `%s` sets a user", where, img);
-    dw_diag_help(ctx, d, "create an unprivileged user and switch to it once the root-only steps are done "
-                         "(RUN useradd -u 10001 app, then USER 10001), or use a base that runs as non-root (a "
-                         "distroless :nonroot tag, nginxinc/nginx-unprivileged, …)");
+    user_help(ctx, d, &root->image);
     if (root != fin) dw_diag_related(ctx, d, root->from->span, "the base image");
 }
 

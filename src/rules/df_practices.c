@@ -5,8 +5,11 @@
  * shared helpers in df_practices_common.c. */
 #include "df_practices.h"
 
+#include "context_index.h"
 #include "hl_util.h"
 #include "sh_misc.h"
+
+#include <jansson.h>
 
 /* ---- copy-before-deps ---- */
 
@@ -52,6 +55,15 @@ static const char *manifests_to_copy(dw_lint *ctx, prac_pm pm, const sh_cmd *c)
         for (const char *const *k = info->manifests; *k && n < 8; k++)
             if (!strchr(*k, '*') && dw_lint_context_has(ctx, *k)) names[n++] = *k;
     for (uint32_t i = 0; !n && i < info->usual; i++) names[n++] = info->manifests[i];
+    /* the Maven and Gradle wrappers need their own files to run */
+    dw_str tool = ms_basename(c->argv[0].value);
+    if (dw_str_eqc(tool, "mvnw") && n < 7) {
+        names[n++] = "mvnw";
+        names[n++] = ".mvn/";
+    } else if (dw_str_eqc(tool, "gradlew") && n < 7) {
+        names[n++] = "gradlew";
+        names[n++] = "gradle/";
+    }
     const char *out = names[0];
     for (uint32_t i = 1; i < n; i++) out = dw_arena_printf(ctx->a, "%s%s%s", out, i + 1 == n ? " and " : ", ", names[i]);
     return out;
@@ -59,12 +71,14 @@ static const char *manifests_to_copy(dw_lint *ctx, prac_pm pm, const sh_cmd *c)
 
 /* The command to run before the source is there: the install itself, or,
  * where it also builds or installs the project, the one that installs only
- * the dependencies. */
-static const char *deps_only(prac_pm pm, const sh_cmd *install, const char *what)
+ * the dependencies, with the tool named as the Dockerfile runs it
+ * (./mvnw, ./gradlew). */
+static const char *deps_only(dw_lint *ctx, prac_pm pm, const sh_cmd *install, const char *what)
 {
+    dw_str tool = install->argv[0].value;
     switch (pm) {
-    case PM_MAVEN: return "mvn dependency:go-offline";
-    case PM_GRADLE: return "gradle dependencies";
+    case PM_MAVEN: return dw_arena_printf(ctx->a, "%.*s dependency:go-offline", (int)tool.len, tool.ptr);
+    case PM_GRADLE: return dw_arena_printf(ctx->a, "%.*s dependencies", (int)tool.len, tool.ptr);
     case PM_CARGO: return sh_cmd_subcommand_is(install, "fetch") ? what : "cargo fetch";
     case PM_UV: return sh_cmd_subcommand_is(install, "sync") ? "uv sync --no-install-project" : what;
     case PM_POETRY: return "poetry install --no-root";
@@ -76,33 +90,58 @@ void check_copy_before_deps(dw_lint *ctx)
 {
     const dw_dockerfile *df = ctx->df;
     sh_run **runs = dw_lint_runs(ctx);
+    /* per stage: the managers whose dependencies it (or a stage it is built
+     * FROM) installed, one bit each; stages come after their bases */
+    uint32_t *installed = DW_NEW(ctx->a, uint32_t, df->nstages + 1);
     for (uint32_t s = 0; s < df->nstages; s++) {
         const dw_stage *st = &df->stages[s];
+        int base = pkg_base_stage(ctx, (int)s);
+        uint32_t inherited = base >= 0 && (uint32_t)base < s ? installed[base] : 0;
+        installed[s] = inherited;
         const dw_instr *copy = NULL;
         const dw_word *src = NULL;
         const sh_cmd *install = NULL;
         prac_pm pm = PM_NONE;
-        for (uint32_t i = st->first; i < st->first + st->count && !install; i++) {
+        for (uint32_t i = st->first; i < st->first + st->count; i++) {
             const dw_instr *in = &df->instrs[i];
-            if (!copy && (src = whole_source(ctx, in))) {
+            if (!copy && !install && (src = whole_source(ctx, in))) {
                 copy = in;
                 continue;
             }
             const sh_run *r = in->kind == DW_I_RUN ? pkg_run(runs, i) : NULL;
-            for (uint32_t k = 0; r && k < r->ncmds && !install; k++)
-                if ((pm = prac_dep_install(&r->cmds[k], false)) != PM_NONE) install = &r->cmds[k];
+            for (uint32_t k = 0; r && k < r->ncmds; k++) {
+                prac_pm p = prac_dep_install(&r->cmds[k], false);
+                if (p == PM_NONE) continue;
+                installed[s] |= 1u << p;
+                if (!install) {
+                    install = &r->cmds[k];
+                    pm = p;
+                }
+            }
         }
         /* only the stage's first install matters: a later one (the project
-         * itself, after its dependencies) may well need the sources */
-        if (!install || !copy) continue;
+         * itself, after its dependencies) may well need the sources; and
+         * none when a stage this one is built FROM already fetched that
+         * manager's dependencies (the deps stage of a multi-stage build:
+         * `mvn dependency:go-offline`, then `mvn package` here). The
+         * JavaScript managers are the exception: a base stage often holds
+         * only the production dependencies, and `npm ci` starts over */
+        bool js = pm == PM_NPM || pm == PM_YARN || pm == PM_PNPM;
+        if (!install || !copy || (!js && (inherited & (1u << pm)))) continue;
         const char *what = prac_cmd_label(ctx, install);
         dw_diag *d = dw_report(ctx, copy, src->span,
                                "`%s %.*s` copies the source before the dependencies are installed (`%s`, line %u): "
                                "every source change reinstalls them",
                                copy->kind == DW_I_ADD ? "ADD" : "COPY", (int)src->text.len, src->text.ptr, what,
                                dw_linemap_line(&df->lines, install->argv[0].span.start));
-        dw_diag_help(ctx, d, "copy %s first, run `%s`, then copy the rest of the source",
-                     manifests_to_copy(ctx, pm, install), deps_only(pm, install, what));
+        if (pm == PM_PIP && !sh_cmd_has_any_flag(install, "-r", "--requirement", NULL))
+            /* `pip install .` needs the source: the dependencies go in alone first */
+            dw_diag_help(ctx, d, "install the dependencies alone first (copy a requirements.txt exported from %s and "
+                                 "run `pip install -r requirements.txt`), then copy the source and run `pip install "
+                                 "--no-deps .`", manifests_to_copy(ctx, pm, install));
+        else
+            dw_diag_help(ctx, d, "copy %s first, run `%s`, then copy the rest of the source",
+                         manifests_to_copy(ctx, pm, install), deps_only(ctx, pm, install, what));
         if (d) dw_diag_related(ctx, d, pkg_cmd_span(install, install->sub), "the dependencies are installed here");
     }
 }
@@ -253,8 +292,50 @@ static uint32_t via_package_manager(const cmd_tok *t, uint32_t n)
     return 0;
 }
 
-/* Reports at words t[0..span_last] of `in` the command t[0..last]. */
-static void report_via_pm(dw_lint *ctx, const dw_instr *in, const cmd_tok *t, uint32_t last, uint32_t span_last)
+/* The package.json script `name` in the build context, when it is one
+ * plain command (no shell operators, no variables, no assignments): what
+ * the container should run instead. NULL when it cannot be read or is
+ * not that simple. */
+static const char *script_command(dw_lint *ctx, dw_str name)
+{
+    const char *dir = dw_lint_context_dir(ctx);
+    if (!dir || !dw_lint_context_index(ctx)->known) return NULL;
+    json_error_t je;
+    json_t *pkg = json_load_file(dw_arena_printf(ctx->a, "%s/package.json", dir), 0, &je);
+    if (!pkg) return NULL;
+    const char *key = dw_arena_printf(ctx->a, "%.*s", (int)name.len, name.ptr);
+    const char *text = json_string_value(json_object_get(json_object_get(pkg, "scripts"), key));
+    const char *out = NULL;
+    if (text && *text && !strpbrk(text, "&|;<>$`'\"\\=(){}*?\n")) out = dw_arena_printf(ctx->a, "%s", text);
+    json_decref(pkg);
+    return out;
+}
+
+/* `CMD ["node", "dist/main.js"]` for the words of `cmd`. */
+static const char *exec_form(dw_lint *ctx, const char *kw, const char *cmd)
+{
+    dw_buf b = {0};
+    dw_buf_printf(&b, "%s [", kw);
+    bool first = true;
+    for (const char *p = cmd; *p;) {
+        while (*p == ' ' || *p == '\t') p++;
+        const char *e = p;
+        while (*e && *e != ' ' && *e != '\t') e++;
+        if (e > p) dw_buf_printf(&b, "%s\"%.*s\"", first ? "" : ", ", (int)(e - p), p);
+        first = first && e == p;
+        p = e;
+    }
+    dw_buf_putc(&b, ']');
+    const char *out = dw_arena_printf(ctx->a, "%.*s", (int)b.n, b.p);
+    dw_buf_free(&b);
+    return out;
+}
+
+/* Reports at words t[0..span_last] of `in` the command t[0..n-1], which
+ * runs through a package manager: t[last] is the script (npm run X) or
+ * the program (poetry run X) it starts. */
+static void report_via_pm(dw_lint *ctx, const dw_instr *in, const cmd_tok *t, uint32_t n, uint32_t last,
+                          uint32_t span_last)
 {
     dw_span sp = t[0].span;
     if (t[span_last].span.end > sp.start && t[span_last].span.start >= sp.start) sp.end = t[span_last].span.end;
@@ -262,15 +343,37 @@ static void report_via_pm(dw_lint *ctx, const dw_instr *in, const cmd_tok *t, ui
     const char *what = dw_arena_printf(ctx->a, "%.*s", (int)t[0].v.len, t[0].v.ptr);
     for (uint32_t k = 1; k <= last; k++)
         what = dw_arena_printf(ctx->a, "%s %.*s", what, (int)t[k].v.len, t[k].v.ptr);
+    const char *kw = in->kind == DW_I_CMD ? "CMD" : "ENTRYPOINT";
     dw_diag *d = dw_report(ctx, in, sp,
                            "%s starts the app through `%s`: the package manager stays between the container and the "
                            "app, which may not receive its stop signal",
-                           in->kind == DW_I_CMD ? "CMD" : "ENTRYPOINT", what);
-    if (dw_str_eqc(prog, "pipenv") || dw_str_eqc(prog, "poetry"))
-        dw_diag_help(ctx, d, "put the virtualenv's bin folder on PATH (or install into the system) and run the program "
-                             "itself: CMD [\"gunicorn\", \"app:app\"]");
+                           kw, what);
+    if (!d) return;
+    if (dw_str_eqc(prog, "pipenv") || dw_str_eqc(prog, "poetry")) {
+        /* what follows `run` is the program itself */
+        const char *rest = "";
+        for (uint32_t k = last; k < n; k++)
+            rest = dw_arena_printf(ctx->a, "%s%s%.*s", rest, *rest ? " " : "", (int)t[k].v.len, t[k].v.ptr);
+        if (*rest)
+            dw_diag_help(ctx, d, "put the virtualenv's bin folder on PATH (ENV PATH=<venv>/bin:$PATH, or install into "
+                                 "the system) and run the program itself: %s", exec_form(ctx, kw, rest));
+        else
+            dw_diag_help(ctx, d, "put the virtualenv's bin folder on PATH (or install into the system) and run the "
+                                 "program itself: CMD [\"gunicorn\", \"app:app\"]");
+        return;
+    }
+    /* npm start runs the "start" script (else `node server.js`); npm run X,
+     * yarn X, pnpm X run script X */
+    dw_str script = t[last].v;
+    const char *cmd = script_command(ctx, script);
+    if (cmd && !strncmp(cmd, "node ", 5))
+        dw_diag_help(ctx, d, "run what the script runs, in exec form: %s", exec_form(ctx, kw, cmd));
+    else if (cmd)
+        dw_diag_help(ctx, d, "run what the script runs (`%s`) directly, in exec form: %s", cmd,
+                     exec_form(ctx, kw, dw_arena_printf(ctx->a, "node_modules/.bin/%s", cmd)));
     else
-        dw_diag_help(ctx, d, "run what the script runs, in exec form: CMD [\"node\", \"server.js\"]");
+        dw_diag_help(ctx, d, "run what the `%.*s` script of package.json runs, in exec form: CMD [\"node\", "
+                             "\"server.js\"]", (int)script.len, script.ptr);
 }
 
 void check_cmd_via_package_manager(dw_lint *ctx)
@@ -302,23 +405,25 @@ void check_cmd_via_package_manager(dw_lint *ctx)
     memset(et, 0, sizeof et);
     memset(ct, 0, sizeof ct);
     uint32_t ne = ep ? cmd_tokens(ep, et, 8) : 0, nc = cmd ? cmd_tokens(cmd, ct, 8) : 0, last;
-    if ((last = via_package_manager(et, ne))) {
-        report_via_pm(ctx, ep, et, last, last);
-        return;
-    }
-    /* ENTRYPOINT ["npm"] with CMD ["start"]: the pair runs the script */
-    if (ne == 1 && nc && ep->json && cmd->json) {
-        both[0] = et[0];
-        for (uint32_t k = 0; k < nc && k < 15; k++) both[k + 1] = ct[k];
-        if ((last = via_package_manager(both, nc + 1))) {
-            report_via_pm(ctx, ep, both, last, 0);
+    /* an exec-form ENTRYPOINT runs with the CMD as its arguments:
+     * ENTRYPOINT ["npm", "run"] with CMD ["start"] runs `npm run start` */
+    if (ne && nc && ep->json && cmd->json) {
+        uint32_t nb = 0;
+        for (uint32_t k = 0; k < ne && nb < 16; k++) both[nb++] = et[k];
+        for (uint32_t k = 0; k < nc && nb < 16; k++) both[nb++] = ct[k];
+        if ((last = via_package_manager(both, nb))) {
+            report_via_pm(ctx, ep, both, nb, last, last < ne ? last : ne - 1);
             return;
         }
+    }
+    if ((last = via_package_manager(et, ne))) {
+        report_via_pm(ctx, ep, et, ne, last, last);
+        return;
     }
     /* a shell-form ENTRYPOINT ignores CMD; an exec-form one (tini, a
      * docker-entrypoint.sh that execs "$@") runs it */
     if (ep && !ep->json) return;
-    if ((last = via_package_manager(ct, nc))) report_via_pm(ctx, cmd, ct, last, last);
+    if ((last = via_package_manager(ct, nc))) report_via_pm(ctx, cmd, ct, nc, last, last);
 }
 
 /* ---- syntax-directive ---- */

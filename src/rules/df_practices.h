@@ -28,6 +28,7 @@ typedef struct {
     uint8_t usual;               /* how many of manifests[] to name when none is in the context */
     const char *cache;           /* its cache folder for root (the help's mount target) */
     const char *needles[3];      /* a cache mount whose target holds one of these serves it */
+    const char *env;             /* the variable that moves its cache (PIP_CACHE_DIR), or NULL */
 } prac_pm_info;
 
 const prac_pm_info *prac_pm_get(prac_pm pm);
@@ -46,9 +47,28 @@ bool prac_name_is(const sh_cmd *c, const char *base);
 
 /* A cache mount of the RUN serves manager pm: its target holds one of
  * the manager's cache folder names, lies above its usual cache folder
- * (/root/.cache), or holds the folder a --cache-dir style option of
- * command c names (c may be NULL). */
-const dw_mount *prac_cache_mount(const dw_instr *run, prac_pm pm, const sh_cmd *c);
+ * (/root/.cache), holds the folder a --cache-dir style option of command c
+ * names (c may be NULL) or the folder the manager's cache variable
+ * (PIP_CACHE_DIR, set by ENV or on the command) names, or is written with
+ * a variable (its folder is not known: it may well be the cache). */
+const dw_mount *prac_cache_mount(dw_lint *ctx, const dw_instr *run, prac_pm pm, const sh_cmd *c);
+
+/* Where manager pm keeps its cache for command c of `run`: the folder its
+ * cache variable names (set on the command or by ENV), else its usual one.
+ * In the file's arena. */
+const char *prac_cache_dir(dw_lint *ctx, const dw_instr *run, prac_pm pm, const sh_cmd *c);
+
+/* The instructions of kind `kind` before `in`, in its stage and then the
+ * stages it is built FROM, latest first, until fn says yes: that one, or
+ * NULL. */
+typedef bool (*prac_instr_fn)(const dw_instr *x, void *ud);
+const dw_instr *prac_find_back(const dw_lint *ctx, const dw_instr *in, dw_instr_kind kind, prac_instr_fn fn,
+                               void *ud);
+
+/* The value ENV gives `name` where `in` runs (in its stage or a stage it is
+ * built FROM), expanded when the parser expanded it; { NULL, 0 } when no
+ * ENV of the Dockerfile sets it. */
+dw_str prac_env_value(const dw_lint *ctx, const dw_instr *in, const char *name);
 
 /* "name sub" of a command, for messages: `npm ci`, `pip install`, and
  * the word after for the two-word sub-commands `go mod download`, `uv pip

@@ -14,6 +14,7 @@
  * both a small image and a fast rebuild. */
 #include "df_practices.h"
 
+#include "hl_util.h"
 #include "sh_misc.h"
 
 /* ---- cache-mount-suggested ---- */
@@ -39,19 +40,20 @@ void check_cache_mount_suggested(dw_lint *ctx)
             prac_pm pm = prac_dep_install(c, true);
             if (pm == PM_NONE || seen[pm]) continue;
             seen[pm] = true;
-            if (prac_cache_mount(r->instr, pm, c)) continue;
+            if (prac_cache_mount(ctx, r->instr, pm, c)) continue;
             const prac_pm_info *info = prac_pm_get(pm);
+            const char *dir = prac_cache_dir(ctx, r->instr, pm, c);
             dw_diag *d = dw_report(ctx, r->top, pkg_cmd_span(c, c->sub),
                                    "`%s` starts from an empty %s cache whenever this layer is rebuilt: no cache mount "
                                    "on %s",
-                                   prac_cmd_label(ctx, c), info->name, info->cache);
-            if (pm == PM_GO)
+                                   prac_cmd_label(ctx, c), info->name, dir);
+            if (pm == PM_GO && dir == info->cache)
                 dw_diag_help(ctx, d, "add --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/"
                                      "go-build to the RUN: BuildKit keeps them between builds, outside the image");
             else
                 dw_diag_help(ctx, d, "add --mount=type=cache,target=%s to the RUN: BuildKit keeps it between builds, "
                                      "outside the image%s",
-                             info->cache, no_cache_flag(c) ? " (and drop the option that turns the cache off)" : "");
+                             dir, no_cache_flag(c) ? " (and drop the option that turns the cache off)" : "");
         }
     }
 }
@@ -113,7 +115,7 @@ static void apt_defeated(dw_lint *ctx, const sh_run *r, const dw_mount *m, bool 
 /* The option of command c that bypasses a cache the RUN mounts, or NULL:
  * pip's --no-cache-dir (or PIP_NO_CACHE_DIR=1 given to it), uv's and
  * poetry's --no-cache, apk's --no-cache. */
-static const sh_word *bypass(const sh_cmd *c, const dw_mount *m, const dw_instr *run)
+static const sh_word *bypass(dw_lint *ctx, const sh_cmd *c, const dw_mount *m, const dw_instr *run)
 {
     if (sh_cmd_is(c, "apk")) {
         const sh_flag *f = sh_cmd_flag(c, "--no-cache");
@@ -121,7 +123,7 @@ static const sh_word *bypass(const sh_cmd *c, const dw_mount *m, const dw_instr 
     }
     prac_pm pm = prac_name_is(c, "pip") ? PM_PIP : sh_cmd_is(c, "uv") ? PM_UV : sh_cmd_is(c, "poetry") ? PM_POETRY
                                                                                                       : PM_NONE;
-    if (pm == PM_NONE || prac_cache_mount(run, pm, c) != m) return NULL;
+    if (pm == PM_NONE || prac_cache_mount(ctx, run, pm, c) != m) return NULL;
     const sh_flag *f = sh_cmd_flag(c, pm == PM_PIP ? "--no-cache-dir" : "--no-cache");
     if (f) return f->word;
     if (pm != PM_PIP) return NULL;
@@ -157,7 +159,7 @@ static const sh_word *deletes_on(const sh_cmd *c, const dw_mount *m)
 
 /* A package manager's own cache cleaning, run against the mount on its
  * cache folder. */
-static bool cleans(const sh_cmd *c, const dw_instr *run, const dw_mount *m)
+static bool cleans(dw_lint *ctx, const sh_cmd *c, const dw_instr *run, const dw_mount *m)
 {
     if (is_apt(c) && (sh_cmd_subcommand_is(c, "clean") || sh_cmd_subcommand_is(c, "dist-clean")))
         return mount_covers(m, "/var/cache/apt/archives");
@@ -181,7 +183,69 @@ static bool cleans(const sh_cmd *c, const dw_instr *run, const dw_mount *m)
         pm = PM_GO;
     else if (sh_cmd_is(c, "composer") && (sh_cmd_subcommand_is(c, "clear-cache") || sh_cmd_subcommand_is(c, "clearcache")))
         pm = PM_COMPOSER;
-    return pm != PM_NONE && prac_cache_mount(run, pm, c) == m;
+    return pm != PM_NONE && prac_cache_mount(ctx, run, pm, c) == m;
+}
+
+/* The USER a RUN runs as, when the Dockerfile sets a non-root one (in
+ * its stage or a stage it is built FROM) with a known value. */
+typedef struct {
+    const dw_instr *in; /* the USER instruction; NULL: root, or not known */
+    dw_str name;        /* the user part, before any ':group' */
+} run_user;
+
+static bool has_value(const dw_instr *x, void *ud)
+{
+    (void)ud;
+    return x->nargs > 0;
+}
+
+static run_user user_at(const dw_lint *ctx, const dw_instr *run)
+{
+    run_user none = {NULL, {NULL, 0}};
+    const dw_instr *x = prac_find_back(ctx, run, DW_I_USER, has_value, NULL);
+    if (!x) return none;
+    dw_str v = prac_word_value(&x->args[0]);
+    const char *colon = dw_str_chr(v, ':');
+    dw_str u = colon ? dw_str_make(v.ptr, (size_t)(colon - v.ptr)) : v;
+    if (!u.len || dw_str_chr(u, '$') || dw_str_eqc(u, "root") || dw_str_eqc(u, "0")) return none;
+    return (run_user){x, u};
+}
+
+/* A mode that lets others write (mode=0777, 1777). */
+static bool world_writable(dw_str mode)
+{
+    return mode.len && (mode.ptr[mode.len - 1] == '7' || mode.ptr[mode.len - 1] == '6' ||
+                        mode.ptr[mode.len - 1] == '3' || mode.ptr[mode.len - 1] == '2');
+}
+
+/* A cache mount the RUN's non-root user cannot use: BuildKit creates the
+ * cache folder owned by uid 0 with mode 0755 unless uid=/mode= say
+ * otherwise, and a folder under /root cannot even be entered (/root is
+ * 0700), whatever the mount's own owner. */
+static void unwritable(dw_lint *ctx, const dw_instr *run, const dw_mount *m, const run_user *u)
+{
+    if (dw_str_chr(m->target, '$')) return;
+    dw_str t = m->target;
+    const char *uid = hl_is_digits(u->name) ? dw_arena_printf(ctx->a, "%.*s", (int)u->name.len, u->name.ptr)
+                                            : dw_arena_printf(ctx->a, "<uid of %.*s>", (int)u->name.len, u->name.ptr);
+    dw_diag *d = NULL;
+    if (prac_path_within(dw_str_c("/root"), t)) {
+        d = dw_report(ctx, run, m->span,
+                      "the RUN runs as user `%.*s` (USER on line %u), which cannot enter /root: the cache mount on "
+                      "%.*s is never used",
+                      (int)u->name.len, u->name.ptr, u->in->line, (int)t.len, t.ptr);
+        dw_diag_help(ctx, d, "mount the cache in the user's own home, owned by it "
+                             "(--mount=type=cache,target=/home/%.*s/…,uid=%s), or run this RUN before the USER",
+                     (int)u->name.len, u->name.ptr, uid);
+    } else if (!m->has_uid && !(m->has_mode && world_writable(m->mode))) {
+        d = dw_report(ctx, run, m->span,
+                      "the cache mount on %.*s belongs to root (no uid=), but the RUN runs as user `%.*s` (USER on "
+                      "line %u): nothing can be written to it",
+                      (int)t.len, t.ptr, (int)u->name.len, u->name.ptr, u->in->line);
+        dw_diag_help(ctx, d, "give the mount to the user: --mount=type=cache,target=%.*s,uid=%s", (int)t.len, t.ptr,
+                     uid);
+    }
+    if (d) dw_diag_related(ctx, d, u->in->span, "the user is set here");
 }
 
 void check_cache_mount_defeated(dw_lint *ctx)
@@ -203,35 +267,40 @@ void check_cache_mount_defeated(dw_lint *ctx)
         int64_t gone_at = docker_clean_gone(r);
         if (gone_at >= 0) gone[slot] = true;
         const dw_instr *run = r->instr;
+        run_user user = user_at(ctx, run);
         /* 64 mounts cover any real RUN and bound the work on crafted ones */
         for (uint32_t mi = 0; mi < run->nmounts && mi < 64; mi++) {
             const dw_mount *m = &run->mounts[mi];
             if (!is_cache(m)) continue;
             for (uint32_t k = 0; k < r->ncmds; k++) {
                 const sh_cmd *c = &r->cmds[k];
-                const sh_word *w = bypass(c, m, run);
+                const sh_word *w = bypass(ctx, c, m, run);
                 if (w) {
                     dw_diag *d = dw_report(ctx, r->top, w->span,
                                            "`%.*s` turns the cache off, so the cache mount on %.*s is never used",
                                            (int)w->value.len, w->value.ptr, (int)m->target.len, m->target.ptr);
-                    dw_diag_help(ctx, d, "drop it: files on a cache mount never reach the image");
+                    dw_diag_help(ctx, d, "drop `%.*s`: files on a cache mount never reach the image, so the "
+                                         "cache costs no space", (int)w->value.len, w->value.ptr);
                     if (d) dw_diag_related(ctx, d, m->span, "the cache mount");
                 } else if ((w = deletes_on(c, m)) != NULL) {
                     dw_diag *d = dw_report(ctx, r->top, w->span,
                                            "`%.*s` deletes what the cache mount on %.*s keeps, so every build starts "
                                            "from an empty cache",
                                            (int)c->name.len, c->name.ptr, (int)m->target.len, m->target.ptr);
-                    dw_diag_help(ctx, d, "drop the deletion: files on a cache mount never reach the image");
+                    dw_diag_help(ctx, d, "stop deleting `%.*s`: files on a cache mount never reach the image, so "
+                                         "the cache costs no space", (int)w->value.len, w->value.ptr);
                     if (d) dw_diag_related(ctx, d, m->span, "the cache mount");
-                } else if (cleans(c, run, m)) {
+                } else if (cleans(ctx, c, run, m)) {
                     dw_diag *d = dw_report(ctx, r->top, pkg_cmd_span(c, c->npos > 1 ? c->pos[1] : c->sub),
                                            "`%s` empties the cache mount on %.*s, so every build starts from an empty "
                                            "cache",
                                            prac_cmd_label(ctx, c), (int)m->target.len, m->target.ptr);
-                    dw_diag_help(ctx, d, "drop it: files on a cache mount never reach the image");
+                    dw_diag_help(ctx, d, "drop `%s`: files on a cache mount never reach the image, so the cache "
+                                         "costs no space", prac_cmd_label(ctx, c));
                     if (d) dw_diag_related(ctx, d, m->span, "the cache mount");
                 }
             }
+            if (user.in) unwritable(ctx, r->top, m, &user);
             /* docker-clean ships with the Debian and Ubuntu images: a stage
              * of another base has no apt */
             if (mount_covers(m, "/var/cache/apt/archives") && stage >= 0 &&

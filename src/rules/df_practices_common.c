@@ -14,29 +14,33 @@
  * Caches: the folders the official images use for root; the needles also
  * match other homes (/home/app/.cache/pip) and custom layouts. */
 static const prac_pm_info pms[PM__COUNT] = {
-    [PM_NONE] = {"", {NULL}, 0, "", {NULL}},
+    [PM_NONE] = {"", {NULL}, 0, "", {NULL}, NULL},
     [PM_PIP] = {"pip", {"pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", NULL}, 1, "/root/.cache/pip",
-                {".cache/pip", NULL}},
-    [PM_UV] = {"uv", {"pyproject.toml", "uv.lock", NULL}, 2, "/root/.cache/uv", {".cache/uv", NULL}},
-    [PM_POETRY] = {"poetry", {"pyproject.toml", "poetry.lock", NULL}, 2, "/root/.cache/pypoetry", {"pypoetry", NULL}},
-    [PM_PIPENV] = {"pipenv", {"Pipfile", "Pipfile.lock", NULL}, 2, "/root/.cache/pipenv", {"pipenv", NULL}},
+                {".cache/pip", NULL}, "PIP_CACHE_DIR"},
+    [PM_UV] = {"uv", {"pyproject.toml", "uv.lock", NULL}, 2, "/root/.cache/uv", {".cache/uv", NULL}, "UV_CACHE_DIR"},
+    [PM_POETRY] = {"poetry", {"pyproject.toml", "poetry.lock", NULL}, 2, "/root/.cache/pypoetry", {"pypoetry", NULL},
+                   "POETRY_CACHE_DIR"},
+    [PM_PIPENV] = {"pipenv", {"Pipfile", "Pipfile.lock", NULL}, 2, "/root/.cache/pipenv", {"pipenv", NULL},
+                   "PIPENV_CACHE_DIR"},
     [PM_NPM] = {"npm", {"package.json", "package-lock.json", "npm-shrinkwrap.json", NULL}, 2, "/root/.npm",
-                {".npm", NULL}},
+                {".npm", NULL}, "npm_config_cache"},
     [PM_YARN] = {"yarn", {"package.json", "yarn.lock", ".yarnrc.yml", NULL}, 2, "/usr/local/share/.cache/yarn",
-                 {"yarn", NULL}},
+                 {"yarn", NULL}, "YARN_CACHE_FOLDER"},
     [PM_PNPM] = {"pnpm", {"package.json", "pnpm-lock.yaml", "pnpm-workspace.yaml", NULL}, 2,
-                 "/root/.local/share/pnpm/store", {"pnpm", NULL}},
-    [PM_BUNDLE] = {"bundler", {"Gemfile", "Gemfile.lock", NULL}, 2, "/usr/local/bundle/cache", {"bundle", ".gem", NULL}},
+                 "/root/.local/share/pnpm/store", {"pnpm", NULL}, "PNPM_STORE_DIR"},
+    [PM_BUNDLE] = {"bundler", {"Gemfile", "Gemfile.lock", NULL}, 2, "/usr/local/bundle/cache", {"bundle", ".gem", NULL},
+                   NULL},
     [PM_COMPOSER] = {"composer", {"composer.json", "composer.lock", NULL}, 2, "/root/.composer/cache",
-                     {"composer", NULL}},
-    [PM_GO] = {"go", {"go.mod", "go.sum", NULL}, 2, "/go/pkg/mod", {"pkg/mod", "go-build", NULL}},
-    [PM_CARGO] = {"cargo", {"Cargo.toml", "Cargo.lock", NULL}, 2, "/usr/local/cargo/registry", {"cargo", NULL}},
-    [PM_MAVEN] = {"maven", {"pom.xml", NULL}, 1, "/root/.m2", {".m2", NULL}},
+                     {"composer", NULL}, "COMPOSER_CACHE_DIR"},
+    [PM_GO] = {"go", {"go.mod", "go.sum", NULL}, 2, "/go/pkg/mod", {"pkg/mod", "go-build", NULL}, "GOMODCACHE"},
+    [PM_CARGO] = {"cargo", {"Cargo.toml", "Cargo.lock", NULL}, 2, "/usr/local/cargo/registry", {"cargo", NULL},
+                  "CARGO_HOME"},
+    [PM_MAVEN] = {"maven", {"pom.xml", NULL}, 1, "/root/.m2", {".m2", NULL}, NULL},
     [PM_GRADLE] = {"gradle",
                    {"build.gradle", "build.gradle.kts", "settings.gradle", "settings.gradle.kts", "gradle.properties",
                     NULL},
-                   1, "/root/.gradle", {".gradle", NULL}},
-    [PM_DOTNET] = {"dotnet", {"*.csproj", NULL}, 1, "/root/.nuget/packages", {"nuget", NULL}},
+                   1, "/root/.gradle", {".gradle", NULL}, "GRADLE_USER_HOME"},
+    [PM_DOTNET] = {"dotnet", {"*.csproj", NULL}, 1, "/root/.nuget/packages", {"nuget", NULL}, "NUGET_PACKAGES"},
 };
 
 const prac_pm_info *prac_pm_get(prac_pm pm) { return &pms[pm < PM__COUNT ? pm : PM_NONE]; }
@@ -142,8 +146,11 @@ prac_pm prac_dep_install(const sh_cmd *c, bool builds)
     if (sh_cmd_is_any(c, "gradle", "gradlew", NULL)) return any_pos_in(c, gradle_tasks, NULL) ? PM_GRADLE : PM_NONE;
     if (sh_cmd_is(c, "dotnet")) {
         if (sh_cmd_subcommand_is(c, "restore")) return PM_DOTNET;
-        return builds && (sh_cmd_subcommand_is(c, "build") || sh_cmd_subcommand_is(c, "publish")) ? PM_DOTNET
-                                                                                                   : PM_NONE;
+        /* --no-restore: the packages an earlier restore left are used, nothing is fetched */
+        return builds && (sh_cmd_subcommand_is(c, "build") || sh_cmd_subcommand_is(c, "publish")) &&
+                       !sh_cmd_has_flag(c, "--no-restore")
+                   ? PM_DOTNET
+                   : PM_NONE;
     }
     return PM_NONE;
 }
@@ -154,19 +161,46 @@ static dw_str trim_slashes(dw_str s)
     return s;
 }
 
-const dw_mount *prac_cache_mount(const dw_instr *run, prac_pm pm, const sh_cmd *c)
+/* The folder the manager's cache variable names for command c: its own
+ * assignment (PIP_CACHE_DIR=/x pip …), else the ENV in effect. */
+static dw_str cache_env_dir(dw_lint *ctx, const dw_instr *run, const prac_pm_info *info, const sh_cmd *c)
+{
+    dw_str none = {NULL, 0}, v;
+    if (!info->env) return none;
+    const sh_word *a = c ? sh_cmd_assign(c, info->env) : NULL;
+    if (a) return sh_word_assignment(a, NULL, &v) && !(a->flags & SH_W_EXPANDS) ? trim_slashes(v) : none;
+    v = prac_env_value(ctx, run, info->env);
+    return v.len && !dw_str_chr(v, '$') ? trim_slashes(v) : none;
+}
+
+const char *prac_cache_dir(dw_lint *ctx, const dw_instr *run, prac_pm pm, const sh_cmd *c)
 {
     const prac_pm_info *info = prac_pm_get(pm);
+    dw_str d = cache_env_dir(ctx, run, info, c);
+    return d.len && d.ptr[0] == '/' ? dw_str_cstr(ctx->a, d) : info->cache;
+}
+
+const dw_mount *prac_cache_mount(dw_lint *ctx, const dw_instr *run, prac_pm pm, const sh_cmd *c)
+{
+    const prac_pm_info *info = prac_pm_get(pm);
+    dw_str env_dir = {NULL, 0};
+    bool env_read = false;
     for (uint32_t i = 0; i < run->nmounts; i++) {
         const dw_mount *m = &run->mounts[i];
         if (m->type != DW_MOUNT_CACHE || !m->has_target) continue;
+        if (dw_str_chr(m->target, '$')) return m; /* target=$POETRY_CACHE_DIR */
+        if (!env_read) {
+            env_dir = cache_env_dir(ctx, run, info, c);
+            env_read = true;
+        }
+        dw_str t = trim_slashes(m->target);
+        if (env_dir.len && (prac_path_within(t, env_dir) || prac_path_within(env_dir, t))) return m;
         for (const char *const *n = info->needles; *n; n++)
             if (ms_contains(m->target, *n)) return m;
         /* a mount above the cache folder (/root/.cache holds pip's) */
         if (info->cache[0] && pkg_path_covers(m->target, info->cache)) return m;
         /* `--cache-dir /cache/x`, `--cache /npm`: an option naming a folder
          * under the mount */
-        dw_str t = trim_slashes(m->target);
         for (uint32_t f = 0; c && f < c->nflags; f++) {
             const sh_flag *fl = &c->flags[f];
             if (!fl->has_value || !ms_contains(fl->name, "cache")) continue;
@@ -261,6 +295,44 @@ const dw_str *prac_workdirs(dw_lint *ctx)
         if (stage >= 0 && (uint32_t)stage < df->nstages) stage_end[stage] = cur;
     }
     return at;
+}
+
+const dw_instr *prac_find_back(const dw_lint *ctx, const dw_instr *in, dw_instr_kind kind, prac_instr_fn fn,
+                               void *ud)
+{
+    const dw_dockerfile *df = ctx->df;
+    int s = in->stage;
+    uint32_t end = (uint32_t)(in - df->instrs);
+    for (int hops = 0; s >= 0 && (uint32_t)s < df->nstages && hops < 256; hops++) {
+        const dw_stage *st = &df->stages[s];
+        for (uint32_t j = end; j-- > st->first;) {
+            const dw_instr *x = &df->instrs[j];
+            if (x->kind == kind && fn(x, ud)) return x;
+        }
+        s = pkg_base_stage(ctx, s);
+        if (s >= 0 && (uint32_t)s < df->nstages) end = df->stages[s].first + df->stages[s].count;
+    }
+    return NULL;
+}
+
+typedef struct { const char *name; dw_str value; } env_lookup;
+
+static bool env_sets(const dw_instr *x, void *ud)
+{
+    env_lookup *e = ud;
+    for (uint32_t k = x->nkvs; k-- > 0;) {
+        if (!dw_str_eqc(x->kvs[k].key.text, e->name)) continue;
+        e->value = prac_word_value(&x->kvs[k].value);
+        return true;
+    }
+    return false;
+}
+
+dw_str prac_env_value(const dw_lint *ctx, const dw_instr *in, const char *name)
+{
+    env_lookup e = {name, {NULL, 0}};
+    prac_find_back(ctx, in, DW_I_ENV, env_sets, &e);
+    return e.value;
 }
 
 /* ---- stages ---- */

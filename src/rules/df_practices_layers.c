@@ -46,18 +46,21 @@ static void record_copy(dw_lint *ctx, copied_paths *cp, const dw_instr *in, dw_s
     dw_str dest = prac_resolve(ctx, cwd, raw);
     /* `COPY rootfs/ /` may have made anything: too broad to judge */
     if (!dest.len || dw_str_eqc(dest, "/")) return;
+    /* a heredoc is a few lines of the Dockerfile: rewriting it costs nothing */
+    uint32_t nsrc = in->nargs - 1, files = 0;
+    for (uint32_t k = 0; k < nsrc; k++) files += !dw_str_has_prefix(prac_word_value(&in->args[k]), "<<");
+    if (!files) return;
     if (!cp->init) {
         hl_map_init(&cp->region, ctx->a, 8, false);
         hl_map_init(&cp->file, ctx->a, 8, false);
         cp->init = true;
     }
     hl_map_put(&cp->region, dest, (int)idx, false);
-    uint32_t nsrc = in->nargs - 1;
     bool into_dir = nsrc > 1 || (raw.len && raw.ptr[raw.len - 1] == '/') || dw_str_eqc(raw, ".") || dw_str_eqc(raw, "..");
     for (uint32_t k = 0; k < nsrc; k++) {
         dw_str src = prac_copy_source(ctx, &in->args[k]);
-        bool heredoc = dw_str_has_prefix(prac_word_value(&in->args[k]), "<<");
-        if (!into_dir && (heredoc || source_is_file(ctx, in, src))) {
+        if (dw_str_has_prefix(prac_word_value(&in->args[k]), "<<")) continue;
+        if (!into_dir && source_is_file(ctx, in, src)) {
             hl_map_put(&cp->file, dest, (int)idx, false);
         } else if (into_dir && source_is_file(ctx, in, src)) {
             dw_str base = ms_basename(src);
@@ -241,9 +244,25 @@ void check_chown_in_separate_layer(dw_lint *ctx) { walk_layers(ctx, owner_change
 
 /* ---- rm-in-separate-layer ---- */
 
+/* A package manager emptying its own cache: apt-get clean, dnf clean all,
+ * npm cache clean --force, pip cache purge … */
+static bool cache_clean(const sh_cmd *c)
+{
+    static const char *const apt[] = {"clean", "autoclean", "auto-clean", "dist-clean", NULL};
+    static const char *const second[] = {"clean", "purge", "remove", "rm", "prune", NULL};
+    if (sh_cmd_is_any(c, "apt-get", "apt", NULL)) return pkg_word_in(c->sub, apt);
+    if (sh_cmd_is_any(c, "yum", "dnf", "microdnf", "tdnf", "zypper", "conda", "mamba", "micromamba", NULL))
+        return sh_cmd_subcommand_is(c, "clean");
+    if (sh_cmd_is(c, "composer")) return sh_cmd_subcommand_is(c, "clear-cache") || sh_cmd_subcommand_is(c, "clearcache");
+    if (sh_cmd_is(c, "gem")) return sh_cmd_subcommand_is(c, "cleanup");
+    bool tool = sh_cmd_is_any(c, "apk", "npm", "yarn", "pnpm", "uv", NULL) || prac_name_is(c, "pip");
+    return tool && (sh_cmd_subcommand_is(c, "cache") || (sh_cmd_is(c, "pnpm") && sh_cmd_subcommand_is(c, "store"))) &&
+           c->npos > 1 && pkg_word_in(c->pos[1], second);
+}
+
 static bool is_deletion(const sh_cmd *c)
 {
-    if (sh_cmd_is_any(c, "rm", "rmdir", "unlink", NULL)) return true;
+    if (sh_cmd_is_any(c, "rm", "rmdir", "unlink", NULL) || cache_clean(c)) return true;
     if (!sh_cmd_is(c, "find")) return false;
     if (sh_cmd_has_arg(c, "-delete")) return true;
     for (uint32_t k = 1; k + 1 < c->argc; k++)
@@ -303,6 +322,7 @@ static bool cleanup_path(dw_str v)
  * about space and is left alone. */
 static bool space_cleanup(dw_lint *ctx, const copied_paths *cps, const sh_cmd *c, const dw_str *cwds)
 {
+    if (cache_clean(c)) return true; /* the caches are in the layers of earlier RUNs */
     bool find = sh_cmd_is(c, "find");
     dw_str here = cwds[c->index];
     for (uint32_t p = 0; p < c->npos; p++) {
@@ -339,8 +359,9 @@ static void only_deletions(dw_lint *ctx, const copied_paths *cps, const sh_run *
                            "this RUN only deletes files (`%.*s`): the earlier layer that wrote them keeps them, so the "
                            "image gets no smaller",
                            (int)text.len, text.ptr);
-    dw_diag_help(ctx, d, "delete them in the RUN that creates them; leave files that come from COPY/ADD out with "
-                         ".dockerignore or a narrower COPY");
+    dw_diag_help(ctx, d, "move `%.*s` to the end of the RUN that creates the files (`… && %.*s`); leave files that "
+                         "come from COPY/ADD out with .dockerignore or a narrower COPY",
+                 (int)text.len, text.ptr, (int)text.len, text.ptr);
 }
 
 void check_rm_in_separate_layer(dw_lint *ctx) { walk_layers(ctx, only_deletions); }

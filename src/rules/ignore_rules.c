@@ -50,13 +50,15 @@ void check_dockerignore_incomplete(dw_lint *ctx)
 {
     if (!ctx->ignore || ctx->ignore->unreadable) return;
     dw_context_index *ci = dw_context_index_with(ctx->ignore_context, ctx->ignore);
+    /* a folder a Dockerfile of the context copies from is needed after all */
+    dw_context_index_want_dockerfiles(ci);
     dw_context_index_scan(ci, 0);
     dw_buf found = {0}, pats = {0};
-    for (int k = 0; k < DW_WK__COUNT; k++) {
+    for (uint32_t k = 0; k < ci->nwk; k++) {
         const dw_wk_folder *f = &ci->wk[k];
-        if (!f->sent) continue;
-        char size[32];
-        dw_format_size(f->bytes, size);
+        if (!f->fact || !f->sent) continue;
+        char size[24];
+        dw_cf_size(f->bytes, size);
         dw_buf_printf(&found, "%s%s", found.n ? ", " : "", f->path);
         if (f->bytes && f->sent > 1) dw_buf_printf(&found, " (%s, %u folders)", size, f->sent);
         else if (f->bytes) dw_buf_printf(&found, " (%s)", size);

@@ -158,16 +158,31 @@ static bool is_distroless(const dw_imageref *r)
     return dw_str_ieqc(r->registry, "gcr.io") && dw_str_has_prefix(r->repository, "distroless/");
 }
 
+/* A Chainguard image (cgr.dev/chainguard/…): the -dev tags add a shell
+ * and apk; the others, like distroless, hold the runtime alone. */
+static bool is_chainguard(const dw_imageref *r)
+{
+    return dw_str_ieqc(r->registry, "cgr.dev") && dw_str_has_prefix(r->repository, "chainguard/");
+}
+
+static bool chainguard_dev(const dw_imageref *r)
+{
+    return tag_has_word(r->tag, "dev");
+}
+
 static img_kind image_kind(const dw_imageref *r)
 {
     if (img_is_windows(r)) return IMG_KIND_WINDOWS;
     if (is_distroless(r)) return IMG_KIND_DISTROLESS;
+    if (is_chainguard(r)) return chainguard_dev(r) ? IMG_KIND_APK : IMG_KIND_DISTROLESS;
     const tools_row *t = tools_row_of(img_official(r));
     if (!t) return IMG_KIND_OTHER;
     variant v = tag_variant(r->tag);
     if (v == VAR_ALPINE || v == VAR_ALPINE_SLIM) return IMG_KIND_APK;
     return v == VAR_OTHER ? IMG_KIND_OTHER : t->kind;
 }
+
+img_kind img_kind_of(const dw_imageref *r) { return r->valid ? image_kind(r) : IMG_KIND_OTHER; }
 
 /* The base image's fact about `tool`. Only curl and wget are in the table;
  * scratch and distroless hold no programs (distroless :debug tags add
@@ -176,6 +191,8 @@ static img_fact image_has(const dw_imageref *r, const char *tool)
 {
     bool curl = !strcmp(tool, "curl"), wget = !strcmp(tool, "wget");
     if (is_distroless(r)) return wget && tag_has_word(r->tag, "debug") ? IMG_Y : IMG_N;
+    /* what the -dev tags ship besides apk varies by image: not known */
+    if (is_chainguard(r) && (curl || wget)) return chainguard_dev(r) ? IMG_U : IMG_N;
     if (!curl && !wget) return IMG_U;
     const tools_row *t = tools_row_of(img_official(r));
     if (!t) return IMG_U;

@@ -53,6 +53,9 @@ bool img_runs_nonroot(const dw_imageref *r);
  * among the non-root ones. (Other images may set a USER of their own.) */
 bool img_runs_root(const dw_imageref *r);
 
+/* The kind of base an image is (IMG_KIND_OTHER when not known). */
+img_kind img_kind_of(const dw_imageref *r);
+
 /* ---- variables in FROM ---- */
 
 /* Which variables have a known value: global ARGs with a default, the
