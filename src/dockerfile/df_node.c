@@ -18,16 +18,16 @@ void dw_node_error(dw_parser *p, dw_instr *in, dw_span span, const char *fmt, ..
     if (!in->error) in->error = msg;
 }
 
-static dw_word word_at(const dw_instr *in, dw_str text, const char *src_ptr, size_t src_len)
+/* Words are written in place, field by field (see dw_word_slot). */
+static inline void set_word(dw_word *w, const dw_instr *in, dw_str text, const char *src_ptr, size_t src_len)
 {
-    dw_word w;
-    memset(&w, 0, sizeof w);
-    w.text = text;
-    w.span = dw_file_span_i(in, src_ptr, src_len);
-    return w;
+    w->text = text;
+    w->span = dw_file_span_i(in, src_ptr, src_len);
+    w->expanded = dw_str_make(NULL, 0);
+    w->has_expanded = false;
 }
 
-static dw_word word_view(const dw_instr *in, dw_str s) { return word_at(in, s, s.ptr, s.len); }
+static inline void set_view(dw_word *w, const dw_instr *in, dw_str s) { set_word(w, in, s, s.ptr, s.len); }
 
 /* BuildKit's extractBuilderFlags: leading words starting with "--" are
  * flags; quotes group and are removed, backslash escapes the next byte. A
@@ -123,10 +123,10 @@ static void split_ws(dw_parser *p, dw_instr *in, dw_str rest)
     for (;;) {
         size_t st = i;
         while (i < rest.len && !dw_is_ws(rest.ptr[i])) i++;
-        DW_SVEC_PUSH(p->words, word_view(in, dw_str_make(rest.ptr + st, i - st)));
+        set_view(dw_word_slot(&p->words), in, dw_str_make(rest.ptr + st, i - st));
         if (i >= rest.len) break;
         while (i < rest.len && dw_is_ws(rest.ptr[i])) i++;
-        if (i >= rest.len) { DW_SVEC_PUSH(p->words, word_view(in, dw_str_make(rest.ptr + i, 0))); break; }
+        if (i >= rest.len) { set_view(dw_word_slot(&p->words), in, dw_str_make(rest.ptr + i, 0)); break; }
     }
     DW_SVEC_TAKE(p->a, p->words, in->args, in->nargs);
 }
@@ -135,7 +135,7 @@ static void one_arg(dw_parser *p, dw_instr *in, dw_str rest)
 {
     if (rest.len == 0) return;
     in->args = DW_NEW_PACKED(p->a, dw_word, 1);
-    in->args[0] = word_view(in, rest);
+    set_view(&in->args[0], in, rest);
     in->nargs = 1;
 }
 
@@ -163,7 +163,7 @@ static void maybe_json(dw_parser *p, dw_instr *in, dw_str rest)
             return;
         }
     } else if (r == 1) {
-        DW_SVEC_PUSH(p->words, word_view(in, rest));
+        set_view(dw_word_slot(&p->words), in, rest);
     }
     DW_SVEC_TAKE(p->a, p->words, in->args, in->nargs);
 }
@@ -275,8 +275,8 @@ static void name_val_words(dw_parser *p, dw_instr *in, dw_str rest, const char *
         while (j < rest.len && dw_is_ws(rest.ptr[j])) j++;
         in->kvs = DW_NEW_PACKED(p->a, dw_kv, 1);
         in->nkvs = 1;
-        in->kvs[0].key = word_view(in, dw_str_make(rest.ptr, i));
-        in->kvs[0].value = word_view(in, dw_str_make(rest.ptr + j, rest.len - j));
+        set_view(&in->kvs[0].key, in, dw_str_make(rest.ptr, i));
+        set_view(&in->kvs[0].value, in, dw_str_make(rest.ptr + j, rest.len - j));
         in->kvs[0].has_eq = false;
         return;
     }
@@ -296,11 +296,11 @@ static void name_val_words(dw_parser *p, dw_instr *in, dw_str rest, const char *
         dw_kv *kv = &in->kvs[in->nkvs++];
         kv->has_eq = true;
         if (view) {
-            kv->key = word_view(in, dw_str_make(t.ptr, k));
-            kv->value = word_view(in, dw_str_make(eq + 1, t.len - k - 1));
+            set_view(&kv->key, in, dw_str_make(t.ptr, k));
+            set_view(&kv->value, in, dw_str_make(eq + 1, t.len - k - 1));
         } else {
-            kv->key = word_at(in, dw_str_make(t.ptr, k), words[i].at, words[i].srclen);
-            kv->value = word_at(in, dw_str_make(eq + 1, t.len - k - 1), words[i].at, words[i].srclen);
+            set_word(&kv->key, in, dw_str_make(t.ptr, k), words[i].at, words[i].srclen);
+            set_word(&kv->value, in, dw_str_make(eq + 1, t.len - k - 1), words[i].at, words[i].srclen);
         }
     }
 }
@@ -323,7 +323,7 @@ static void name_or_name_val(dw_parser *p, dw_instr *in, dw_str rest)
     in->nargs = in->nkvs = n;
     for (uint32_t i = 0; i < n; i++) {
         dw_str t = words[i].text;
-        in->args[i] = word_at(in, t, words[i].at, words[i].srclen);
+        set_word(&in->args[i], in, t, words[i].at, words[i].srclen);
         const char *eq = dw_str_chr(t, '=');
         dw_kv *kv = &in->kvs[i];
         if (eq) {
@@ -333,8 +333,8 @@ static void name_or_name_val(dw_parser *p, dw_instr *in, dw_str rest)
             const char *feq = memchr(words[i].at, '=', words[i].srclen);
             size_t fk = feq ? (size_t)(feq - words[i].at) : k;
             kv->has_eq = true;
-            kv->key = word_at(in, dw_str_make(t.ptr, k), words[i].at, fk);
-            kv->value = word_at(in, dw_str_make(eq + 1, t.len - k - 1), words[i].at + fk + 1,
+            set_word(&kv->key, in, dw_str_make(t.ptr, k), words[i].at, fk);
+            set_word(&kv->value, in, dw_str_make(eq + 1, t.len - k - 1), words[i].at + fk + 1,
                                 words[i].srclen - fk - 1);
         } else {
             kv->key = in->args[i];
@@ -353,7 +353,7 @@ static void health(dw_parser *p, dw_instr *in, dw_str rest)
     while (next < rest.len && HSPACE(rest.ptr[next])) next++;
 #undef HSPACE
     if (sep == 0) return;
-    DW_SVEC_PUSH(p->words, word_view(in, dw_str_make(rest.ptr, sep)));
+    set_view(dw_word_slot(&p->words), in, dw_str_make(rest.ptr, sep));
     maybe_json(p, in, dw_str_make(rest.ptr + next, rest.len - next));
 }
 

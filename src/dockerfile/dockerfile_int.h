@@ -17,6 +17,20 @@ typedef DW_VEC(dw_word) dw_word_vec;
 typedef DW_VEC(dw_str) dw_str_vec;
 typedef DW_VEC(dw_heredoc) dw_heredoc_vec;
 
+/* A new last slot of a scratch word list (DW_SVEC_PUSH's growth), for the
+ * caller to fill field by field: a word built whole on the stack and then
+ * pushed was copied with 16-byte loads of fields just stored narrower,
+ * which the CPU cannot forward from the stores (a stall per word, and a
+ * big file has millions). */
+static inline dw_word *dw_word_slot(dw_word_vec *v)
+{
+    if (v->n == v->cap) {
+        v->cap = v->cap ? v->cap * 2 : 8;
+        v->v = dw_xrealloc(v->v, sizeof *v->v * v->cap);
+    }
+    return &v->v[v->n++];
+}
+
 /* Parser state for one file. */
 typedef struct {
     dw_stager *stager;
