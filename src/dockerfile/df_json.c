@@ -264,11 +264,11 @@ static bool plain_string_array(const dw_instr *in, dw_str text, dw_word_vec *out
             while (i < n && (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x80 && s[i] != '"' && s[i] != '\\') i++;
             if (i >= n || s[i] != '"') goto fail;
             i++;
-            dw_word w;
-            memset(&w, 0, sizeof w);
-            w.text = dw_str_make(s + st + 1, i - st - 2);
-            w.span = dw_file_span_i(in, s + st, i - st);
-            DW_SVEC_PUSH(*out, w);
+            dw_word *w = dw_word_slot(out); /* filled in place (see dw_word_slot) */
+            w->text = dw_str_make(s + st + 1, i - st - 2);
+            w->span = dw_file_span_i(in, s + st, i - st);
+            w->expanded = dw_str_make(NULL, 0);
+            w->has_expanded = false;
             JWS();
             if (i < n && s[i] == ',') {
                 i++;

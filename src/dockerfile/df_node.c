@@ -93,20 +93,24 @@ static dw_str extract_flags(dw_parser *p, dw_instr *in, dw_str line)
             break;
         }
         if (blank_ok || w.n > 0) {
-            dw_flag f;
-            memset(&f, 0, sizeof f);
-            f.raw = dw_str_make(view ? view : dw_arena_memdup(p->a, w.p, w.n), w.n);
-            f.span = dw_file_span_i(in, s + start, pos - start);
-            dw_str body = dw_str_sub(f.raw, 2, f.raw.len);
-            const char *eq = dw_str_chr(body, '=');
-            if (eq) {
-                f.name = dw_str_make(body.ptr, (size_t)(eq - body.ptr));
-                f.value = dw_str_make(eq + 1, body.len - f.name.len - 1);
-                f.has_value = true;
-            } else {
-                f.name = body;
+            /* filled in place, as words are (see dw_word_slot) */
+            if (p->flags.n == p->flags.cap) {
+                p->flags.cap = p->flags.cap ? p->flags.cap * 2 : 8;
+                p->flags.v = dw_xrealloc(p->flags.v, sizeof *p->flags.v * p->flags.cap);
             }
-            DW_SVEC_PUSH(p->flags, f);
+            dw_flag *f = &p->flags.v[p->flags.n++];
+            f->raw = dw_str_make(view ? view : dw_arena_memdup(p->a, w.p, w.n), w.n);
+            f->span = dw_file_span_i(in, s + start, pos - start);
+            dw_str body = dw_str_sub(f->raw, 2, f->raw.len);
+            const char *eq = dw_str_chr(body, '=');
+            f->has_value = eq != NULL;
+            if (eq) {
+                f->name = dw_str_make(body.ptr, (size_t)(eq - body.ptr));
+                f->value = dw_str_make(eq + 1, body.len - f->name.len - 1);
+            } else {
+                f->name = body;
+                f->value = dw_str_make(NULL, 0);
+            }
         }
         if (!ended_by_space) break;
     }
