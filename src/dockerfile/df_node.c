@@ -29,13 +29,26 @@ static inline void set_word(dw_word *w, const dw_instr *in, dw_str text, const c
 
 static inline void set_view(dw_word *w, const dw_instr *in, dw_str s) { set_word(w, in, s, s.ptr, s.len); }
 
+/* The bytes that end the plain part of a flag word: ASCII white space,
+ * quotes, backslash, and every non-ASCII byte (which may start a Unicode
+ * space: dw_space_at decides). */
+#define HI16(b) [b] = true, [b + 1] = true, [b + 2] = true, [b + 3] = true, [b + 4] = true, [b + 5] = true, \
+    [b + 6] = true, [b + 7] = true, [b + 8] = true, [b + 9] = true, [b + 10] = true, [b + 11] = true,   \
+    [b + 12] = true, [b + 13] = true, [b + 14] = true, [b + 15] = true
+static const bool flag_stop[256] = {
+    ['\t'] = true, ['\n'] = true, ['\v'] = true, ['\f'] = true, ['\r'] = true, [' '] = true,
+    ['\''] = true, ['"'] = true, ['\\'] = true,
+    HI16(0x80), HI16(0x90), HI16(0xA0), HI16(0xB0), HI16(0xC0), HI16(0xD0), HI16(0xE0), HI16(0xF0),
+};
+#undef HI16
+
 /* BuildKit's extractBuilderFlags: leading words starting with "--" are
  * flags; quotes group and are removed, backslash escapes the next byte. A
  * lone "--" ends the flags and is dropped. Returns the remaining text. */
 static dw_str extract_flags(dw_parser *p, dw_instr *in, dw_str line)
 {
-    dw_buf w = p->buf; /* scratch, handed back below */
-    w.n = 0;
+    dw_buf *w = &p->buf; /* scratch */
+    w->n = 0;
     size_t pos = 0, n = line.len;
     const char *s = line.ptr;
     dw_str rest = dw_str_make(s + n, 0);
@@ -49,16 +62,21 @@ static dw_str extract_flags(dw_parser *p, dw_instr *in, dw_str line)
         if (pos >= n) break;
         if (s[pos] != '-' || pos + 1 >= n || s[pos + 1] != '-') { rest = dw_str_make(s + pos, n - pos); break; }
         size_t start = pos;
-        w.n = 0;
+        w->n = 0;
         bool blank_ok = false;
         char quote = 0;
         bool ended_by_space = false;
         const char *view = NULL; /* the word itself when it needs no unquoting */
         size_t e = pos;
-        while (e < n && !dw_space_at_fast(s + e, n - e) && s[e] != '\'' && s[e] != '"' && s[e] != '\\') e++;
+        for (;;) {
+            /* the plain ASCII bytes first, without the Unicode space test */
+            while (e < n && !flag_stop[(unsigned char)s[e]]) e++;
+            if (e < n && (unsigned char)s[e] >= 0x80 && !dw_space_at(s + e, n - e)) { e++; continue; }
+            break;
+        }
         if (e == n || dw_space_at_fast(s + e, n - e)) {
             view = s + pos;
-            w.n = e - pos;
+            w->n = e - pos;
             pos = e;
             ended_by_space = e < n;
         }
@@ -73,7 +91,7 @@ static dw_str extract_flags(dw_parser *p, dw_instr *in, dw_str line)
                     pos++;
                     c = s[pos];
                 }
-                dw_buf_putc(&w, c);
+                dw_buf_putc(w, c);
                 pos++;
             } else {
                 if (c == quote) { quote = 0; pos++; continue; }
@@ -82,24 +100,24 @@ static dw_str extract_flags(dw_parser *p, dw_instr *in, dw_str line)
                     pos++;
                     c = s[pos];
                 }
-                dw_buf_putc(&w, c);
+                dw_buf_putc(w, c);
                 pos++;
             }
         }
-        const char *text = view ? view : w.p;
-        bool dashdash = w.n == 2 && text[0] == '-' && text[1] == '-';
+        const char *text = view ? view : w->p;
+        bool dashdash = w->n == 2 && text[0] == '-' && text[1] == '-';
         if (dashdash) {
             rest = ended_by_space ? dw_str_make(s + pos, n - pos) : dw_str_make(s + n, 0);
             break;
         }
-        if (blank_ok || w.n > 0) {
+        if (blank_ok || w->n > 0) {
             /* filled in place, as words are (see dw_word_slot) */
             if (p->flags.n == p->flags.cap) {
                 p->flags.cap = p->flags.cap ? p->flags.cap * 2 : 8;
                 p->flags.v = dw_xrealloc(p->flags.v, sizeof *p->flags.v * p->flags.cap);
             }
             dw_flag *f = &p->flags.v[p->flags.n++];
-            f->raw = dw_str_make(view ? view : dw_arena_memdup(p->a, w.p, w.n), w.n);
+            f->raw = dw_str_make(view ? view : dw_arena_memdup(p->a, w->p, w->n), w->n);
             f->span = dw_file_span_i(in, s + start, pos - start);
             dw_str body = dw_str_sub(f->raw, 2, f->raw.len);
             const char *eq = dw_str_chr(body, '=');
@@ -114,7 +132,6 @@ static dw_str extract_flags(dw_parser *p, dw_instr *in, dw_str line)
         }
         if (!ended_by_space) break;
     }
-    p->buf = w;
     DW_SVEC_TAKE(p->a, p->flags, in->flags, in->nflags);
     return rest;
 }
@@ -185,6 +202,21 @@ static void maybe_json_list(dw_parser *p, dw_instr *in, dw_str rest)
     split_ws(p, in, rest);
 }
 
+/* What a byte can be to parse_words, in one load: any non-ASCII byte or
+ * quote ends the plain run, either escape character does when it is the
+ * one in use, ASCII white space does outside quotes. */
+enum { WC_STOP = 1, WC_ESC, WC_SPACE };
+#define WC16(b) [b] = WC_STOP, [b + 1] = WC_STOP, [b + 2] = WC_STOP, [b + 3] = WC_STOP, [b + 4] = WC_STOP, \
+    [b + 5] = WC_STOP, [b + 6] = WC_STOP, [b + 7] = WC_STOP, [b + 8] = WC_STOP, [b + 9] = WC_STOP,        \
+    [b + 10] = WC_STOP, [b + 11] = WC_STOP, [b + 12] = WC_STOP, [b + 13] = WC_STOP, [b + 14] = WC_STOP,  \
+    [b + 15] = WC_STOP
+static const unsigned char word_class[256] = {
+    ['\''] = WC_STOP, ['"'] = WC_STOP, ['\\'] = WC_ESC, ['`'] = WC_ESC,
+    [' '] = WC_SPACE, ['\t'] = WC_SPACE, ['\n'] = WC_SPACE, ['\v'] = WC_SPACE, ['\f'] = WC_SPACE, ['\r'] = WC_SPACE,
+    WC16(0x80), WC16(0x90), WC16(0xA0), WC16(0xB0), WC16(0xC0), WC16(0xD0), WC16(0xE0), WC16(0xF0),
+};
+#undef WC16
+
 /* BuildKit's parseWords: words separated by Unicode white space; quotes
  * group and are kept; the escape character keeps the next character with it
  * (a trailing one is dropped). Words are views into `rest` unless a byte of
@@ -207,9 +239,8 @@ static uint32_t parse_words(dw_parser *p, dw_str rest, pword **out)
         while (pos < n) {
             /* skip the run of ASCII bytes that only extend the word */
             while (pos < n) {
-                unsigned char c = (unsigned char)s[pos];
-                if (c >= 0x80 || c == (unsigned char)esc || c == '\'' || c == '"') break;
-                if (!quote && (c == ' ' || (c >= '\t' && c <= '\r'))) break;
+                unsigned char c = (unsigned char)s[pos], k = word_class[c];
+                if (k && (k == WC_STOP || (k == WC_ESC && c == (unsigned char)esc) || (k == WC_SPACE && !quote))) break;
                 pos++;
             }
             if (pos >= n) break;

@@ -122,13 +122,16 @@ void dw_imageref_parse(dw_arena *a, dw_str s, dw_imageref *r)
 
 static dw_str expand(dw_parser *p, dw_str w, const dw_env *env)
 {
-    /* a word with no $, quote or escape character expands to itself */
-    bool plain = true;
-    for (size_t i = 0; i < w.len && plain; i++) {
-        char c = w.ptr[i];
-        plain = c != '$' && c != '\'' && c != '"' && c != p->escape;
+    /* a word with no $, quote or escape character expands to itself (the
+     * table marks both possible escape characters: the one not in use is
+     * passed over) */
+    static const bool special[256] = {['$'] = true, ['\''] = true, ['"'] = true, ['\\'] = true, ['`'] = true};
+    size_t i = 0;
+    for (; i < w.len; i++) {
+        unsigned char c = (unsigned char)w.ptr[i];
+        if (special[c] && ((c != '\\' && c != '`') || c == (unsigned char)p->escape)) break;
     }
-    if (plain) return w;
+    if (i == w.len) return w;
     dw_lexer lx = {.escape = p->escape};
     dw_str out;
     const char *err = NULL;
