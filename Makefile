@@ -104,6 +104,8 @@ demo: deps dockwright
 	@for f in $$(find examples -name Dockerfile | sort); do \
 	  echo "== stages of $$f"; ./dockwright graph $$f || true; \
 	done
+	@echo; echo "== what docker build would send from examples/python-naive"
+	@./dockwright context examples/python-naive --top 5 || true
 
 bench: dockwright
 	bench/parse
