@@ -786,6 +786,14 @@ static const struct { const char *repo; const char *vars; } image_env[] = {
     {"library/traefik", ""},
     {"library/jenkins", "JENKINS_HOME JENKINS_SLAVE_AGENT_PORT REF JENKINS_VERSION JENKINS_UC JENKINS_UC_EXPERIMENTAL JENKINS_INCREMENTALS_REPO_URL COPY_REFERENCE_FILE_LOG JAVA_HOME LANG"},
     {"library/bash", "_BASH_VERSION _BASH_BASELINE _BASH_LATEST_PATCH"},
+    /* Microsoft's .NET images (mcr.microsoft.com/dotnet/...): APP_UID is the
+     * non-root user they ship (USER $APP_UID is their documented idiom) */
+    {"dotnet/runtime-deps", "APP_UID ASPNETCORE_HTTP_PORTS DOTNET_RUNNING_IN_CONTAINER DOTNET_VERSION"},
+    {"dotnet/runtime", "APP_UID ASPNETCORE_HTTP_PORTS DOTNET_RUNNING_IN_CONTAINER DOTNET_VERSION"},
+    {"dotnet/aspnet", "APP_UID ASPNETCORE_HTTP_PORTS DOTNET_RUNNING_IN_CONTAINER DOTNET_VERSION ASPNET_VERSION"},
+    {"dotnet/sdk", "APP_UID ASPNETCORE_HTTP_PORTS DOTNET_RUNNING_IN_CONTAINER DOTNET_VERSION ASPNET_VERSION "
+                   "DOTNET_SDK_VERSION DOTNET_GENERATE_ASPNET_CERTIFICATE DOTNET_NOLOGO DOTNET_USE_POLLING_FILE_WATCHER "
+                   "NUGET_XMLDOC_MODE POWERSHELL_DISTRIBUTION_CHANNEL"},
 };
 
 static void scope_set_image_env(dw_lint *ctx, stage_scope *sc, const dw_stage *st)
