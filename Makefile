@@ -28,7 +28,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS_ALL = $(WARN) $(DEFS) $(OPT) -Iinclude $(PKG_CFLAGS) $(CFLAGS)
 LDFLAGS_ALL = $(LDSAN) -pthread -Wl,--as-needed $(LDFLAGS)
 
-LIB_SRC  := $(wildcard src/util/*.c src/dockerfile/*.c src/shell/*.c src/output/*.c src/rules/*.c src/ignore/*.c src/yaml/*.c src/compose/*.c src/fix/*.c)
+LIB_SRC  := $(wildcard src/util/*.c src/dockerfile/*.c src/shell/*.c src/output/*.c src/rules/*.c src/ignore/*.c src/yaml/*.c src/compose/*.c src/fix/*.c src/check/*.c)
 DOCS     := $(sort $(wildcard docs/rules/*.md))
 CLI_SRC  := $(wildcard src/cli/*.c)
 TEST_SRC := $(wildcard tests/*.c tests/unit/*.c)

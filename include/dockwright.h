@@ -421,6 +421,110 @@ int dw_config_add_label(dw_config *c, const char *spec);
  * threshold defaults to hadolint's `info`. */
 int dw_config_load(dw_config *c, const char *path, const char *start, char **err);
 
+/* ---- the build context: what `docker build` sends ---- */
+
+/* A growable byte buffer on malloc'd memory (scratch for building text);
+ * zero-initialise it, free it with dw_buf_free. */
+typedef struct { char *p; size_t n, cap; } dw_buf;
+void dw_buf_put(dw_buf *b, const void *p, size_t n);
+void dw_buf_putc(dw_buf *b, char c);
+void dw_buf_puts(dw_buf *b, const char *s);
+void dw_buf_printf(dw_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void dw_buf_free(dw_buf *b);
+
+/* Code points in n bytes of UTF-8 (an invalid byte counts as one). */
+size_t dw_utf8_count(const char *p, size_t n);
+/* Appends n bytes of s to b as safe one-line UTF-8 text: invalid bytes,
+ * controls, line/paragraph separators and bidi overrides become U+FFFD, a
+ * tab or line break a space, so text from a file cannot drive a terminal. */
+void dw_out_clean(dw_buf *b, const char *s, size_t n);
+/* A size for people: "512 B", "1.5 kB", "12.0 MB" (powers of 1000), in out. */
+const char *dw_cf_size(uint64_t bytes, char out[24]);
+/* A jansson string of n bytes, invalid UTF-8 replaced by U+FFFD. */
+struct json_t;
+struct json_t *dw_json_text(const char *p, size_t n);
+
+typedef struct dw_context_report dw_context_report;
+
+typedef struct {
+    const char *dockerfile;   /* its path; "-" (stdin) is not read */
+    bool dockerfile_given;    /* named by the user: unreadable is an error */
+    uint32_t top;             /* how many folders and files to keep as the largest */
+    bool list;                /* keep every sent path (dw_context_report_next_path) */
+    /* called every 1024 entries with the entries and bytes seen so far; NULL = none */
+    void (*progress)(uint64_t entries, uint64_t bytes, void *ud);
+    void *progress_ud;
+} dw_context_report_opts;
+
+typedef struct { uint64_t files, dirs, symlinks, other, bytes; } dw_context_totals;
+/* A top-level folder (files: the non-folder entries it sends) or a file (files = 1). */
+typedef struct { const char *path; uint64_t bytes, files; } dw_context_size;
+
+/* A pattern the ignore file should add, with what it would leave out. */
+typedef struct {
+    const char *pattern;      /* "**" "/" + name when found below the root */
+    const char *category;     /* vcs, deps, build, cache, secret, editor */
+    const char *reason;       /* why no build needs it */
+    const char *path;         /* the first path found */
+    bool secret;
+    uint64_t count, files, bytes;
+} dw_context_suggestion;
+
+/* A COPY/ADD source or RUN --mount=type=bind read from the context. */
+typedef struct {
+    uint32_t line;
+    const char *instruction;  /* "COPY", "ADD", "RUN --mount" */
+    const char *source;       /* as written (expanded) */
+    uint64_t files, bytes;    /* sent entries it uses (folders not counted) */
+    uint64_t excluded;        /* entries it names that the ignore file leaves out */
+    uint64_t dropped;         /* entries its --exclude leaves out */
+    bool matches_nothing;     /* names nothing (a wildcard may) */
+    bool truncated;           /* the search was cut short: figures are at least */
+    const char *failure;      /* why the build fails on it, or NULL */
+} dw_context_copy;
+
+typedef enum {
+    DW_CTX_ERR_PATTERN,       /* an invalid ignore pattern: file:line:col */
+    DW_CTX_ERR_IGNORE_FILE,   /* the ignore file cannot be read (message: strerror) */
+    DW_CTX_ERR_FOLDER         /* a folder cannot be read: file is its path */
+} dw_context_error_kind;
+typedef struct {
+    dw_context_error_kind kind;
+    const char *file;
+    uint32_t line, col;       /* 0 when not about a line */
+    const char *message;
+} dw_context_error;
+
+/* The report, read-only; lists are sorted as shown (largest first,
+ * suggestions by category then size, copies in file order). */
+typedef struct {
+    const char *context, *dockerfile;
+    bool have_dockerfile;     /* it was read */
+    const char *ignore_file;  /* the one read (no leading "./"), NULL = none */
+    uint32_t npatterns;
+    dw_context_totals sent, all; /* with and without the ignore file */
+    const dw_context_size *dirs; uint32_t ndirs;    /* largest top-level folders (bytes > 0) */
+    const dw_context_size *files; uint32_t nfiles;  /* largest files (bytes > 0) */
+    const dw_context_suggestion *suggestions; uint32_t nsuggestions;
+    const dw_context_copy *copies; uint32_t ncopies;
+    bool all_used;            /* a source takes the whole context */
+    uint64_t unused_files, unused_bytes; /* sent but used by no source */
+    const dw_context_error *errors; uint32_t nerrors;
+    int walk_errno;           /* nonzero: the context could not be walked (the rest is partial) */
+} dw_context_summary;
+
+/* Walks the build context `dir` against its ignore file (BuildKit's:
+ * <Dockerfile>.dockerignore beside the Dockerfile, else dir/.dockerignore)
+ * and the Dockerfile's COPY/ADD sources. Returns NULL with errno set only
+ * when a Dockerfile named by the user cannot be read; other failures are
+ * in the summary's errors and walk_errno. Free with dw_context_report_free. */
+dw_context_report *dw_context_report_build(const char *dir, const dw_context_report_opts *opts);
+const dw_context_summary *dw_context_report_summary(const dw_context_report *r);
+/* With opts.list: the sent paths in bytewise order, one per call from
+ * *it = 0; NULL after the last. */
+const char *dw_context_report_next_path(const dw_context_report *r, uint32_t *it);
+void dw_context_report_free(dw_context_report *r);
+
 /* ---- discovery ---- */
 typedef enum { DW_FILE_DOCKERFILE, DW_FILE_COMPOSE, DW_FILE_DOCKERIGNORE } dw_file_kind;
 typedef struct { char *path; bool from_stdin; dw_file_kind kind; } dw_found_file;
@@ -461,14 +565,97 @@ typedef struct {
  * syntax errors included). */
 void dw_lint_dockerfile(dw_dockerfile *df, const dw_lint_opts *opts);
 
-/* ---- results and output ---- */
+/* ---- a check run: Compose projects, ignore files, fixes ---- */
+/* One `check` over the files dw_discover found. They are linted in three
+ * phases, because each needs the one before: Compose projects first (their
+ * `build:` sections say which folder is a Dockerfile's build context), then
+ * the Dockerfiles (with those contexts), then the ignore files found and the
+ * ones those builds read. Each phase runs on a pool of threads; the results
+ * do not depend on how many. */
+typedef struct dw_check_run dw_check_run;
+struct dw_file_result;
+struct dw_error;
+
+/* A run over the files of `found` (copied: `found` may be freed). An
+ * override Compose file found beside its base file is not a project of its
+ * own: the base file's project merges it. `popts` and `lopts` are kept and
+ * must outlive the run; a Dockerfile that a Compose service builds is linted
+ * with that service's build context instead of lopts->context_dir. */
+dw_check_run *dw_check_run_new(const dw_found *found, const dw_parse_opts *popts, const dw_lint_opts *lopts);
+/* Lints every file of the run on up to `threads` threads. A file that
+ * cannot be read becomes one of dw_check_run_errors. */
+void dw_check_run_lint(dw_check_run *r, uint32_t threads);
+/* The findings of every file linted, sorted by path; a file read by several
+ * Compose projects (included, extended, a shared .env) is given once, as
+ * the project with the most findings about it saw it. The array and what it
+ * points to live until the next call or dw_check_run_free. */
+const struct dw_file_result *dw_check_run_files(dw_check_run *r, uint32_t *n);
+/* The files that could not be read (or, by dw_check_run_fix, written):
+ * Dockerfiles, then ignore files, then Compose files. Lives as _files. */
+const struct dw_error *dw_check_run_errors(dw_check_run *r, uint32_t *n);
+void dw_check_run_free(dw_check_run *r);
+
 typedef struct {
+    bool unsafe;   /* also the unsafe fixes (they may change what the build does) */
+    bool diff;     /* print unified diffs to `out` instead of writing the files */
+    FILE *out;     /* the diffs, and a Dockerfile read from stdin, printed fixed */
+    FILE *err;     /* why a file was not fixed */
+} dw_fix_opts;
+
+typedef struct {
+    uint32_t fixed, files; /* findings fixed, files changed (with diff: would be) */
+    uint32_t refused;      /* files left alone: the fixed text would not parse or would gain a finding */
+    bool diffed;           /* a diff was printed */
+    bool from_stdin;       /* a Dockerfile came from stdin (printed fixed unless diff) */
+} dw_fix_stats;
+
+/* After dw_check_run_lint: fixes the Dockerfiles and Compose projects of the
+ * run — fixes that do not overlap applied and re-linted until nothing
+ * changes (10 passes at most); a result that parses worse or gains a
+ * finding is refused; the rest is written atomically (refused when the
+ * file changed on disk meanwhile). Files read through a Compose include or
+ * extends are not changed. The run then holds the fixed texts' findings. */
+void dw_check_run_fix(dw_check_run *r, const dw_fix_opts *o, dw_fix_stats *st);
+
+/* A Compose project loaded as `docker compose config` loads it. Opaque: the
+ * rules see its model through the library's internal headers. */
+typedef struct dw_compose_project dw_compose_project;
+
+typedef struct {
+    const char *const *env_files; uint32_t nenv_files; /* --env-file, in order; none: <dir>/.env */
+    const char *const *profiles; uint32_t nprofiles;   /* --profile */
+    const char *project_name;  /* -p, or NULL */
+    const char *project_dir;   /* --project-directory; NULL = the first file's folder */
+    bool no_override;          /* do not merge compose.override.y(a)ml (Compose merges it only
+                                * into a file it found itself) */
+} dw_compose_config_opts;
+
+/* Loads the project of the Compose files `paths` (in -f order, shown as
+ * given), with variables interpolated and files merged. Bad content is not
+ * a failure (see dw_compose_config_error). Returns NULL (errno set, *why a
+ * static message) only when a named file cannot be read. */
+dw_compose_project *dw_compose_config_load(const char *const *paths, uint32_t npaths,
+                                           const dw_compose_config_opts *opts, const char **why);
+void dw_compose_free(dw_compose_project *p);
+/* Writes the resolved project as `docker compose config` prints it (YAML, or
+ * JSON with `json`); nothing when no file loaded. */
+void dw_compose_print(FILE *out, const dw_compose_project *p, bool json);
+/* What would stop `docker compose config`, in Compose's words ("empty
+ * compose file", "validating FILE: ..."), built in `buf` when needed; NULL
+ * when the project is valid. */
+const char *dw_compose_config_error(const dw_compose_project *p, char *buf, size_t size);
+/* Writes Compose's warnings as it logs them: each unset variable, and an
+ * obsolete top-level `version`. */
+void dw_compose_config_warnings(FILE *out, const dw_compose_project *p);
+
+/* ---- results and output ---- */
+typedef struct dw_error {
     const char *file;    /* the path as the user named it, or "" */
     const char *message;
 } dw_error;
 
 /* The findings of one file, with what the writers need to show them. */
-typedef struct {
+typedef struct dw_file_result {
     const char *path;           /* shown path */
     const char *src;            /* the file's bytes (snippets) */
     uint32_t len;

@@ -4,11 +4,8 @@
  * Exit status: 0 nothing at or above the failure threshold, 1 findings at or
  * above it (or more warnings than --max-warnings), 2 a usage error or a file
  * that could not be read. `fix` runs the same pipeline through a hook
- * (check_jobs.h, cmd_fix.c). */
-#include "check_jobs.h"
-
-#include "../compose/compose.h"
-#include "../ignore/dockerignore.h"
+ * (check_hook.h, cmd_fix.c). */
+#include "check_hook.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -44,32 +41,6 @@ static const char check_usage[] =
     "  --stdin-filename NAME    the name of the file read from `-`\n"
     "  --no-ignore              do not skip what .gitignore excludes\n"
     "  -j N                     files checked in parallel (default: cores)\n";
-
-static int cmp_job(const void *a, const void *b)
-{
-    return strcmp(((const check_job *)a)->path, ((const check_job *)b)->path);
-}
-
-static int cmp_result(const void *a, const void *b)
-{
-    return strcmp(((const dw_file_result *)a)->path, ((const dw_file_result *)b)->path);
-}
-
-/* True when a base Compose file (compose.yaml, docker-compose.yml, ...)
- * was found in the folder of `override`. */
-static bool has_base_compose(const dw_found *found, const char *override)
-{
-    const char *slash = strrchr(override, '/');
-    size_t dir = slash ? (size_t)(slash - override) + 1 : 0;
-    static const char *const bases[] = {"compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"};
-    for (uint32_t i = 0; i < found->n; i++) {
-        const char *p = found->v[i].path;
-        if (strncmp(p, override, dir) != 0 || strchr(p + dir, '/')) continue;
-        for (size_t b = 0; b < sizeof bases / sizeof *bases; b++)
-            if (!strcmp(p + dir, bases[b])) return true;
-    }
-    return false;
-}
 
 typedef struct {
     char **v;
@@ -223,36 +194,16 @@ int check_main(int argc, char **argv, check_hook *hook)
         }
     }
 
-    check_jobs composes = {0}, dockerfiles = {0}, ignores = {0};
-    for (uint32_t i = 0; i < found.n; i++) {
-        dw_found_file *f = &found.v[i];
-        if (f->kind == DW_FILE_COMPOSE) {
-            /* an override file is merged onto the base file of its folder */
-            const char *base = strrchr(f->path, '/');
-            base = base ? base + 1 : f->path;
-            if (dw_is_compose_override_name(base) && has_base_compose(&found, f->path)) continue;
-        }
-        check_jobs *to = f->kind == DW_FILE_COMPOSE ? &composes : f->kind == DW_FILE_DOCKERIGNORE ? &ignores : &dockerfiles;
-        check_jobs_add(to, f->path, f->from_stdin, f->kind);
-    }
-    if (dockerfiles.n) qsort(dockerfiles.v, dockerfiles.n, sizeof *dockerfiles.v, cmp_job);
-
     dw_parse_opts popts = {bargs, nbargs};
     dw_lint_opts lopts = {cfg, target, bargs, nbargs, NULL};
-    uint32_t nthreads = jobs > 64 ? 64 : (uint32_t)jobs;
-    uint32_t dummy;
-    (void)dw_rules(&dummy); /* number the rule table before threads read it */
-    check_jobs_run(&composes, nthreads, &popts, &lopts);
-    check_jobs_compose_contexts(&composes, &dockerfiles);
-    check_jobs_run(&dockerfiles, nthreads, &popts, &lopts);
-    check_jobs_ignore_files(&dockerfiles, &ignores);
-    check_jobs_run(&ignores, nthreads, &popts, &lopts);
-    if (hook) hook->after_lint(hook, &(check_pass){&composes, &dockerfiles, &ignores, &popts, &lopts});
+    dw_check_run *run = dw_check_run_new(&found, &popts, &lopts);
+    dw_check_run_lint(run, jobs > 64 ? 64 : (uint32_t)jobs);
+    if (hook) hook->after_lint(hook, run);
 
-    uint32_t cap = cfg->nfiles + dockerfiles.n + ignores.n + 1;
-    for (uint32_t i = 0; i < composes.n; i++)
-        cap += composes.v[i].cp ? composes.v[i].cp->nfiles + composes.v[i].cp->nenv_files : 0;
-    dw_file_result *res = calloc(cap, sizeof *res);
+    uint32_t nfiles, nrun_errors;
+    const dw_file_result *files = dw_check_run_files(run, &nfiles);
+    const dw_error *run_errors = dw_check_run_errors(run, &nrun_errors);
+    dw_file_result *res = calloc(cfg->nfiles + nfiles + 1, sizeof *res);
     uint32_t nres = 0;
     /* findings about the config files themselves (config-error) come first */
     /* (the config was read before the command line's --disable applied) */
@@ -263,47 +214,12 @@ int check_main(int argc, char **argv, check_hook *hook)
         if (!cf->diags.n || cfg_err_off) continue;
         res[nres++] = (dw_file_result){cf->path, cf->src, cf->len, &cf->lines, &cf->diags};
     }
-    uint32_t first_file = nres;
-    check_jobs *all[3] = {&dockerfiles, &ignores, &composes};
-    for (int k = 0; k < 3; k++)
-        for (uint32_t i = 0; i < all[k]->n; i++) {
-            check_job *j = &all[k]->v[i];
-            if (j->error) {
-                if (nerr == caperr) errors = realloc(errors, sizeof *errors * (caperr *= 2));
-                errors[nerr].file = j->path;
-                errors[nerr].message = j->error;
-                nerr++;
-                continue;
-            }
-            if (j->df) {
-                res[nres++] = (dw_file_result){j->path, j->df->src, j->df->len, &j->df->lines, &j->df->diags};
-            } else if (j->di) {
-                res[nres++] = (dw_file_result){j->path, j->di->src ? j->di->src : "", j->di->len, &j->di->lines,
-                                               &j->idiags};
-            } else if (j->cp) {
-                for (uint32_t f = 0; f < j->cp->nfiles; f++) {
-                    const dw_compose_file *cf = &j->cp->files[f];
-                    res[nres++] = (dw_file_result){cf->path, cf->src, cf->len, &cf->lines, &cf->diags};
-                }
-                /* a .env that does not parse: its findings, under its own name */
-                for (uint32_t f = 0; f < j->cp->nenv_files; f++) {
-                    const dw_env_source *es = &j->cp->env_files[f];
-                    if (es->diags.n) res[nres++] = (dw_file_result){es->path, es->src, es->len, &es->lines, &es->diags};
-                }
-            }
-        }
-    qsort(res + first_file, nres - first_file, sizeof *res, cmp_result);
-    /* a file read by several projects (an included or extended file, a shared
-     * .env) is shown once: the copy with the most findings */
-    uint32_t kept = first_file;
-    for (uint32_t r = first_file; r < nres; r++) {
-        if (kept > first_file && !strcmp(res[kept - 1].path, res[r].path)) {
-            if (res[r].diags->n > res[kept - 1].diags->n) res[kept - 1] = res[r];
-            continue;
-        }
-        res[kept++] = res[r];
-    }
-    nres = kept;
+    if (nfiles) memcpy(res + nres, files, sizeof *res * nfiles);
+    nres += nfiles;
+    /* the files that could not be read, after the paths that could not be walked */
+    if (nerr + nrun_errors > caperr) errors = realloc(errors, sizeof *errors * (caperr = nerr + nrun_errors));
+    if (nrun_errors) memcpy(errors + nerr, run_errors, sizeof *errors * nrun_errors);
+    nerr += nrun_errors;
     bool failed = false;
     long warnings = 0;
     for (uint32_t r = 0; r < nres; r++)
@@ -322,9 +238,7 @@ int check_main(int argc, char **argv, check_hook *hook)
 
     rc = nerr ? 2 : (failed && !cfg->no_fail) ? 1 : 0;
     if (hook && !nerr && rc < hook->min_rc) rc = hook->min_rc;
-    check_jobs_free(&composes);
-    check_jobs_free(&dockerfiles);
-    check_jobs_free(&ignores);
+    dw_check_run_free(run);
     dw_found_free(&found);
     free(res);
     free(errors);

@@ -14,8 +14,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../compose/compose.h"
-
 static const char config_usage[] =
     "usage: dockwright compose-config [options]\n"
     "\n"
@@ -30,7 +28,23 @@ static const char config_usage[] =
     "  --project-directory DIR    the project directory (default: the first file's folder)\n"
     "  -q, --quiet                only check the project, print nothing\n";
 
-typedef DW_VEC(const char *) str_vec;
+typedef struct {
+    const char **v;
+    uint32_t n, cap;
+} str_vec;
+
+/* Appends `s` to `v`, growing it in the arena `a` (freed all at once). */
+static void push(dw_arena *a, str_vec *v, const char *s)
+{
+    if (v->n == v->cap) {
+        uint32_t cap = v->cap ? v->cap * 2 : 8;
+        const char **grown = dw_arena_alloc(a, sizeof *grown * cap);
+        if (v->n) memcpy(grown, v->v, sizeof *grown * v->n);
+        v->v = grown;
+        v->cap = cap;
+    }
+    v->v[v->n++] = s;
+}
 
 static bool regular(const char *path)
 {
@@ -69,48 +83,6 @@ static char *discover(const char *dir)
     return NULL;
 }
 
-/* Whether the project's files hold a finding that stops Compose; its
- * message in Compose's shape goes to *msg. */
-static bool invalid(const dw_compose_project *p, const char **msg, char *buf, size_t size)
-{
-    if (p->nerrors) {
-        *msg = p->errors[0];
-        return true;
-    }
-    for (uint32_t f = 0; f < p->nfiles; f++)
-        for (uint32_t i = 0; i < p->files[f].diags.n; i++) {
-            const dw_diag *d = &p->files[f].diags.v[i];
-            if (strcmp(d->rule, "compose-schema") && strcmp(d->rule, "yaml-syntax") && strcmp(d->rule, "duplicate-key") &&
-                strcmp(d->rule, "invalid-interpolation"))
-                continue;
-            snprintf(buf, size, "validating %s: %s", p->files[f].abs_path, d->message);
-            *msg = buf;
-            return true;
-        }
-    return false;
-}
-
-/* Compose's warnings, as it logs them on a terminal: unset variables (our
- * undefined-variable findings, in the order met) and an obsolete `version`. */
-static void warnings(const dw_compose_project *p)
-{
-    for (uint32_t f = 0; f < p->nfiles; f++) {
-        const dw_compose_file *cf = &p->files[f];
-        for (uint32_t i = 0; i < cf->diags.n; i++) {
-            const dw_diag *d = &cf->diags.v[i];
-            const char *q = strchr(d->message, '"'), *e = q ? strchr(q + 1, '"') : NULL;
-            if (strcmp(d->rule, "undefined-variable") || !e) continue;
-            fprintf(stderr, "WARN[0000] The \"%.*s\" variable is not set. Defaulting to a blank string.\n",
-                    (int)(e - q - 1), q + 1);
-        }
-        if (!cf->included && dw_cv_get(cf->root, "version"))
-            fprintf(stderr,
-                    "WARN[0000] %s: the attribute `version` is obsolete, it will be ignored, please remove it to "
-                    "avoid potential confusion\n",
-                    cf->abs_path);
-    }
-}
-
 int cmd_compose_config(int argc, char **argv)
 {
     str_vec files = {0}, env_files = {0}, profiles = {0};
@@ -131,17 +103,17 @@ int cmd_compose_config(int argc, char **argv)
             quiet = true;
         } else if ((m = cli_opt(argc, argv, &i, "--file", "-f", &v))) {
             if (m < 0) rc = cli_usage_error("compose-config", "%s needs a file", arg);
-            else DW_VEC_PUSH(&a, files, v);
+            else push(&a, &files, v);
         } else if ((m = cli_opt(argc, argv, &i, "--format", NULL, &v))) {
             if (m < 0 || (strcmp(v, "yaml") && strcmp(v, "json")))
                 rc = cli_usage_error("compose-config", "--format takes yaml or json");
             else format = v;
         } else if ((m = cli_opt(argc, argv, &i, "--env-file", NULL, &v))) {
             if (m < 0) rc = cli_usage_error("compose-config", "--env-file needs a file");
-            else DW_VEC_PUSH(&a, env_files, v);
+            else push(&a, &env_files, v);
         } else if ((m = cli_opt(argc, argv, &i, "--profile", NULL, &v))) {
             if (m < 0) rc = cli_usage_error("compose-config", "--profile needs a name");
-            else DW_VEC_PUSH(&a, profiles, v);
+            else push(&a, &profiles, v);
         } else if ((m = cli_opt(argc, argv, &i, "--project-name", "-p", &v))) {
             if (m < 0) rc = cli_usage_error("compose-config", "%s needs a name", arg);
             else name = v;
@@ -164,7 +136,7 @@ int cmd_compose_config(int argc, char **argv)
         for (const char *p = env; p && *p;) {
             const char *e = strchr(p, s);
             size_t len = e ? (size_t)(e - p) : strlen(p);
-            if (len) DW_VEC_PUSH(&a, files, dw_arena_memdup(&a, p, len));
+            if (len) push(&a, &files, dw_arena_memdup(&a, p, len));
             p += len + (e ? 1 : 0);
         }
     }
@@ -175,7 +147,7 @@ int cmd_compose_config(int argc, char **argv)
             dw_arena_free(&a);
             return 2;
         }
-        DW_VEC_PUSH(&a, files, dw_arena_memdup(&a, found, strlen(found)));
+        push(&a, &files, dw_arena_memdup(&a, found, strlen(found)));
         free(found);
         discovered = true;
     }
@@ -194,17 +166,10 @@ int cmd_compose_config(int argc, char **argv)
             dw_arena_free(&a);
             return 2;
         }
-    dw_compose_opts o;
-    memset(&o, 0, sizeof o);
-    o.env_files = env_files.v;
-    o.nenv_files = env_files.n;
-    o.profiles = profiles.v;
-    o.nprofiles = profiles.n;
-    o.project_name = name;
-    o.project_dir = dir;
-    o.no_override = !discovered; /* Compose adds the override file only to a file it found itself */
+    dw_compose_config_opts o = {env_files.v, env_files.n, profiles.v, profiles.n, name, dir, !discovered};
+    /* !discovered: Compose adds the override file only to a file it found itself */
     const char *why = NULL;
-    dw_compose_project *p = dw_compose_load(files.v, files.n, &o, &why);
+    dw_compose_project *p = dw_compose_config_load(files.v, files.n, &o, &why);
     if (!p) {
         fprintf(stderr, "dockwright compose-config: %s\n", why ? why : strerror(errno));
         dw_arena_free(&a);
@@ -218,16 +183,11 @@ int cmd_compose_config(int argc, char **argv)
         dw_arena_free(&a);
         return 2;
     }
-    if (p->model) dw_compose_print(mem, p, !strcmp(format, "json"));
+    dw_compose_print(mem, p, !strcmp(format, "json"));
     fclose(mem);
-    const char *msg = NULL;
     char buf[4096];
-    if (!p->model && !p->nerrors) {
-        msg = "empty compose file";
-    } else if (invalid(p, &msg, buf, sizeof buf)) {
-        /* msg set */
-    }
-    warnings(p);
+    const char *msg = dw_compose_config_error(p, buf, sizeof buf);
+    dw_compose_config_warnings(stderr, p);
     if (msg) {
         fprintf(stderr, "%s\n", msg);
         rc = 1;

@@ -135,13 +135,7 @@ size_t dw_utf8_count(const char *p, size_t n); /* code points; invalid byte = 1 
  * false with errno set on an error. */
 bool dw_write_all(int fd, const void *p, size_t n);
 
-/* ---- growable byte buffer (malloc-backed scratch) ---- */
-typedef struct { char *p; size_t n, cap; } dw_buf;
-void dw_buf_put(dw_buf *b, const void *p, size_t n);
-void dw_buf_putc(dw_buf *b, char c);
-void dw_buf_puts(dw_buf *b, const char *s);
-void dw_buf_printf(dw_buf *b, const char *fmt, ...);
-void dw_buf_free(dw_buf *b);
+/* ---- growable byte buffer: dw_buf is public (dockwright.h) ---- */
 
 /* Levenshtein distance, capped: returns max+1 when larger than max. */
 unsigned dw_edit_distance(dw_str a, dw_str b, unsigned max, bool fold_case);

@@ -11,13 +11,13 @@
 #include "../ignore/dockerignore.h"
 #include "../rules/rule.h"
 
-check_job *check_jobs_add(check_jobs *js, const char *path, bool from_stdin, dw_file_kind kind)
+dw_check_job *dw_check_jobs_add(dw_check_jobs *js, const char *path, bool from_stdin, dw_file_kind kind)
 {
     if (js->n == js->cap) {
         js->cap = js->cap ? js->cap * 2 : 16;
         js->v = realloc(js->v, sizeof *js->v * js->cap);
     }
-    check_job *j = &js->v[js->n++];
+    dw_check_job *j = &js->v[js->n++];
     memset(j, 0, sizeof *j);
     j->path = strdup(path);
     j->from_stdin = from_stdin;
@@ -26,19 +26,19 @@ check_job *check_jobs_add(check_jobs *js, const char *path, bool from_stdin, dw_
 }
 
 typedef struct {
-    check_jobs *js;
+    dw_check_jobs *js;
     uint32_t next;
     pthread_mutex_t lock;
     const dw_parse_opts *popts;
     const dw_lint_opts *lopts;
 } pool;
 
-static void set_error(check_job *j, const char *why)
+static void set_error(dw_check_job *j, const char *why)
 {
     j->error = strdup(why);
 }
 
-static void run_dockerfile(pool *p, check_job *j)
+static void run_dockerfile(pool *p, dw_check_job *j)
 {
     size_t len;
     char *src = dw_read_file(j->from_stdin ? "-" : j->path, &len);
@@ -46,12 +46,12 @@ static void run_dockerfile(pool *p, check_job *j)
         set_error(j, strerror(errno));
         return;
     }
-    j->df = check_lint_dockerfile(j, src, len, p->popts, p->lopts);
+    j->df = dw_check_lint_dockerfile(j, src, len, p->popts, p->lopts);
     if (!j->df) set_error(j, "file too large (over 4 GiB)");
 }
 
-dw_dockerfile *check_lint_dockerfile(const check_job *j, char *src, size_t len, const dw_parse_opts *popts,
-                                     const dw_lint_opts *lopts)
+dw_dockerfile *dw_check_lint_dockerfile(const dw_check_job *j, char *src, size_t len, const dw_parse_opts *popts,
+                                        const dw_lint_opts *lopts)
 {
     dw_dockerfile *df = dw_dockerfile_parse_owned(j->path, src, len, popts);
     if (!df) return NULL;
@@ -69,7 +69,7 @@ static char *folder_of(const char *path)
     return strndup(path, (size_t)(slash - path));
 }
 
-static void run_ignore(pool *p, check_job *j)
+static void run_ignore(pool *p, dw_check_job *j)
 {
     j->di = dw_dockerignore_load(j->path);
     if (!j->di) {
@@ -81,16 +81,16 @@ static void run_ignore(pool *p, check_job *j)
     free(dir);
 }
 
-static void run_compose(pool *p, check_job *j)
+static void run_compose(pool *p, dw_check_job *j)
 {
     const char *why = NULL;
-    j->cp = check_lint_compose(j, p->lopts->config, NULL, NULL, &why);
+    j->cp = dw_check_lint_compose(j, p->lopts->config, NULL, NULL, &why);
     if (!j->cp) set_error(j, why ? why : strerror(errno));
 }
 
-struct dw_compose_project *check_lint_compose(const check_job *j, const dw_config *cfg,
-                                              char *(*read_text)(void *, const char *, size_t *), void *ud,
-                                              const char **why)
+struct dw_compose_project *dw_check_lint_compose(const dw_check_job *j, const dw_config *cfg,
+                                                 char *(*read_text)(void *, const char *, size_t *), void *ud,
+                                                 const char **why)
 {
     const char *paths[1] = {j->path};
     dw_compose_opts o;
@@ -114,7 +114,7 @@ static void *worker(void *arg)
         uint32_t i = p->next++;
         pthread_mutex_unlock(&p->lock);
         if (i >= p->js->n) return NULL;
-        check_job *j = &p->js->v[i];
+        dw_check_job *j = &p->js->v[i];
         switch (j->kind) {
         case DW_FILE_DOCKERFILE: run_dockerfile(p, j); break;
         case DW_FILE_DOCKERIGNORE: run_ignore(p, j); break;
@@ -123,7 +123,7 @@ static void *worker(void *arg)
     }
 }
 
-void check_jobs_run(check_jobs *js, uint32_t threads, const dw_parse_opts *popts, const dw_lint_opts *lopts)
+void dw_check_jobs_run(dw_check_jobs *js, uint32_t threads, const dw_parse_opts *popts, const dw_lint_opts *lopts)
 {
     pool p = {js, 0, PTHREAD_MUTEX_INITIALIZER, popts, lopts};
     if (threads > js->n) threads = js->n;
@@ -158,7 +158,7 @@ static bool local_path(dw_str s)
            !dw_str_has_prefix(s, "git@") && !dw_str_has_prefix(s, "git://");
 }
 
-void check_jobs_compose_contexts(check_jobs *compose, check_jobs *dockerfiles)
+void dw_check_jobs_compose_contexts(dw_check_jobs *compose, dw_check_jobs *dockerfiles)
 {
     for (uint32_t c = 0; c < compose->n; c++) {
         dw_compose_project *p = compose->v[c].cp;
@@ -178,7 +178,7 @@ void check_jobs_compose_contexts(check_jobs *compose, check_jobs *dockerfiles)
             char real_df[PATH_MAX], real_ctx[PATH_MAX];
             if (realpath(df_path, real_df) && realpath(ctx_path, real_ctx)) {
                 for (uint32_t d = 0; d < dockerfiles->n; d++) {
-                    check_job *j = &dockerfiles->v[d];
+                    dw_check_job *j = &dockerfiles->v[d];
                     char real_j[PATH_MAX];
                     if (j->from_stdin || j->context || !realpath(j->path, real_j) || strcmp(real_j, real_df) != 0)
                         continue;
@@ -202,10 +202,10 @@ static bool same_file(const char *a, const char *b)
     return strcmp(ra, rb) == 0;
 }
 
-void check_jobs_ignore_files(check_jobs *dockerfiles, check_jobs *ignores)
+void dw_check_jobs_ignore_files(dw_check_jobs *dockerfiles, dw_check_jobs *ignores)
 {
     for (uint32_t d = 0; d < dockerfiles->n; d++) {
-        check_job *j = &dockerfiles->v[d];
+        dw_check_job *j = &dockerfiles->v[d];
         if (j->error) continue;
         char *ctx = j->context ? strdup(j->context) : j->from_stdin ? strdup(".") : folder_of(j->path);
         char *ig = dw_dockerignore_locate(j->from_stdin ? NULL : j->path, ctx, NULL);
@@ -215,7 +215,7 @@ void check_jobs_ignore_files(check_jobs *dockerfiles, check_jobs *ignores)
             if (!known) {
                 /* "./.dockerignore" is shown as ".dockerignore", as a user would type it */
                 const char *shown = !strncmp(ig, "./", 2) ? ig + 2 : ig;
-                check_job *n = check_jobs_add(ignores, shown, false, DW_FILE_DOCKERIGNORE);
+                dw_check_job *n = dw_check_jobs_add(ignores, shown, false, DW_FILE_DOCKERIGNORE);
                 n->context = j->context ? strdup(j->context) : NULL;
             }
             free(ig);
@@ -224,10 +224,10 @@ void check_jobs_ignore_files(check_jobs *dockerfiles, check_jobs *ignores)
     }
 }
 
-void check_jobs_free(check_jobs *js)
+void dw_check_jobs_free(dw_check_jobs *js)
 {
     for (uint32_t i = 0; i < js->n; i++) {
-        check_job *j = &js->v[i];
+        dw_check_job *j = &js->v[i];
         dw_dockerfile_free(j->df);
         dw_dockerignore_free(j->di);
         dw_compose_free(j->cp);
