@@ -8,6 +8,7 @@
  * reports each unpinned package at its own word where hadolint reports the
  * instruction once. A package that is only a variable (`pip install $PKGS`)
  * is not known before the build and is not judged. */
+#include "df_practices.h"
 #include "sh_misc.h"
 
 #include "hl_util.h"
@@ -215,6 +216,8 @@ void check_pip_no_cache_dir(dw_lint *ctx)
             sh_cmd c;
             if (!pip_install(ctx, &r->cmds[k], false, &c)) continue;
             if (sh_cmd_has_flag(&c, "--no-cache-dir") || sh_cmd_has_arg(&c, "--no-cache-dir")) continue;
+            /* a cache mount where PIP_CACHE_DIR (or --cache-dir) points keeps the cache out of the layer */
+            if (prac_cache_mount(ctx, r->instr, PM_PIP, &r->cmds[k])) continue;
             int own = cmd_no_cache(&r->cmds[k]);
             if (own == 1) continue;
             if (!scanned) { pc = pip_cache_scan(r); scanned = true; }
