@@ -249,3 +249,17 @@ int main(int argc, char **argv)
     printf("%d passed, %d failed, %d skipped\n", total_pass, total_fail, total_skip);
     return total_fail ? 1 : 0;
 }
+
+bool have_shellcheck(void)
+{
+    const char *path = getenv("PATH");
+    char *copy = strdup(path ? path : ""), *save = NULL;
+    bool found = false;
+    for (char *d = strtok_r(copy, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
+        char p[4096];
+        snprintf(p, sizeof p, "%s/shellcheck", d);
+        found = access(p, X_OK) == 0;
+    }
+    free(copy);
+    return found;
+}

@@ -42,6 +42,9 @@ char *slurp(const char *path, size_t *len);
 int case_args(const char *cdir, char **argv, int ac, int max, char **buf);
 /* Removes a folder and everything under it (symlinks are not followed). */
 void remove_tree(const char *dir);
+/* True when a `shellcheck` program is on PATH, as dockwright looks for it:
+ * without it the ShellCheck rows, pages and cases are skipped with a notice. */
+bool have_shellcheck(void);
 /* Path of the dockwright binary under test. */
 const char *dw_binary(void);
 /* Runs argv (argv[0] = binary) in directory `cwd` (NULL = here), stdin from

@@ -117,22 +117,6 @@ static void count_failure(code_count *v, int *n, const char *code, bool needs_co
 
 /* ---- ShellCheck (the SC parts) ---- */
 
-/* True when a `shellcheck` program is on PATH (as dockwright looks for it). */
-static bool have_shellcheck(void)
-{
-    const char *path = getenv("PATH");
-    if (!path) return false;
-    char *copy = strdup(path), *save = NULL;
-    bool found = false;
-    for (char *d = strtok_r(copy, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
-        char p[4096];
-        snprintf(p, sizeof p, "%s/shellcheck", d);
-        found = access(p, X_OK) == 0;
-    }
-    free(copy);
-    return found;
-}
-
 /* True when diagnostic `d` carries a ShellCheck code (SCxxxx alias). */
 static bool diag_is_sc(json_t *d, const char *only)
 {

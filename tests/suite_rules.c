@@ -25,22 +25,6 @@ static const char *const shared_aliases[] = {"MultipleInstructionsDisallowed"};
 /* Rules reported by the parser or the engine itself rather than a check. */
 static bool engine_rule(const dw_rule *r) { return r->check == NULL; }
 
-/* The shellcheck rule needs the shellcheck program: without it its page's
- * examples and the sc-* cases are skipped with a notice. */
-static bool have_shellcheck(void)
-{
-    const char *path = getenv("PATH");
-    char *copy = strdup(path ? path : ""), *save = NULL;
-    bool found = false;
-    for (char *d = strtok_r(copy, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
-        char p[4096];
-        snprintf(p, sizeof p, "%s/shellcheck", d);
-        found = access(p, X_OK) == 0;
-    }
-    free(copy);
-    return found;
-}
-
 static char *doc_path(const char *slug)
 {
     static char p[512];
