@@ -92,15 +92,16 @@ dw_diag *dw_creport(dw_lint *ctx, const dw_cv *at, const dw_span *key, const cha
     return d;
 }
 
-/* Applies the configuration and the file's comments to every finding of
- * one file, the loader's included, and sorts them. */
-static void settle(const dw_config *cfg, dw_compose_file *f)
+/* Applies the configuration, and the comments of Compose file `f` (NULL
+ * for a .env, which has none that silence), to every finding in `ds`, the
+ * loader's included, and sorts them. */
+static void settle(const dw_config *cfg, dw_diags *ds, dw_compose_file *f)
 {
     /* disable-ignore-pragma: no comment silences anything (compose_pragmas.h) */
-    dw_compose_pragmas *pg = cfg && cfg->disable_ignore_pragma ? NULL : dw_compose_pragmas_read(f);
+    dw_compose_pragmas *pg = !f || (cfg && cfg->disable_ignore_pragma) ? NULL : dw_compose_pragmas_read(f);
     uint32_t w = 0;
-    for (uint32_t i = 0; i < f->diags.n; i++) {
-        dw_diag *d = &f->diags.v[i];
+    for (uint32_t i = 0; i < ds->n; i++) {
+        dw_diag *d = &ds->v[i];
         /* a rule's finding already has its configured severity (or the one
          * its check chose, as port-host-interface does for database ports);
          * the loader's findings get theirs here */
@@ -113,11 +114,11 @@ static void settle(const dw_config *cfg, dw_compose_file *f)
             if (!from_rule) d->severity = s;
             if (dw_compose_pragmas_suppress(pg, f, r, d->span.start)) continue;
         }
-        f->diags.v[w++] = *d;
+        ds->v[w++] = *d;
     }
-    f->diags.n = w;
+    ds->n = w;
     dw_compose_pragmas_free(pg);
-    dw_diags_sort(&f->diags);
+    dw_diags_sort(ds);
 }
 
 void dw_lint_compose(dw_compose_project *p, const dw_config *cfg)
@@ -132,22 +133,7 @@ void dw_lint_compose(dw_compose_project *p, const dw_config *cfg)
         run_family(&ctx, "compose");
         compose_util_release(&ctx);
     }
-    for (uint32_t i = 0; i < p->nfiles; i++) settle(cfg, &p->files[i]);
-    /* the .env files' own findings (env-file-syntax): configured severities only */
-    for (uint32_t i = 0; i < p->nenv_files; i++) {
-        dw_diags *ds = &p->env_files[i].diags;
-        uint32_t w = 0;
-        for (uint32_t k = 0; k < ds->n; k++) {
-            dw_diag *d = &ds->v[k];
-            d->meta = dw_rule_by_slug(d->rule);
-            if (d->meta) {
-                dw_severity s = configured(cfg, d->meta);
-                if (s == DW_SEV_OFF) continue;
-                d->severity = s;
-            }
-            ds->v[w++] = *d;
-        }
-        ds->n = w;
-        dw_diags_sort(ds);
-    }
+    for (uint32_t i = 0; i < p->nfiles; i++) settle(cfg, &p->files[i].diags, &p->files[i]);
+    /* the .env files' own findings (env-file-syntax) */
+    for (uint32_t i = 0; i < p->nenv_files; i++) settle(cfg, &p->env_files[i].diags, NULL);
 }
