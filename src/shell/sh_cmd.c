@@ -406,17 +406,8 @@ static void walk_node(walker *W, const sh_node *n, frame f)
         return;
     case SH_N_SUBSHELL: f.bits |= SH_CTX_SUBSHELL; break;
     case SH_N_GROUP: f.bits |= SH_CTX_GROUP; break;
-    case SH_N_IF:
-        f.bits |= SH_CTX_IF;
-        for (const sh_node *k = n->kids; k; k = k->next) {
-            frame g = f;
-            if (k->role == SH_ROLE_COND) g.bits |= SH_CTX_CONDITION;
-            walk_node(W, k, g);
-        }
-        walk_redirs(W, n, f, NULL, 0);
-        return;
-    case SH_N_WHILE: case SH_N_UNTIL:
-        f.bits |= SH_CTX_LOOP;
+    case SH_N_IF: case SH_N_WHILE: case SH_N_UNTIL:
+        f.bits |= n->kind == SH_N_IF ? SH_CTX_IF : SH_CTX_LOOP;
         for (const sh_node *k = n->kids; k; k = k->next) {
             frame g = f;
             if (k->role == SH_ROLE_COND) g.bits |= SH_CTX_CONDITION;
