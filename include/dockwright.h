@@ -420,6 +420,11 @@ int dw_config_add_label(dw_config *c, const char *spec);
  * environment variables apply under the file (lists merge) and the failure
  * threshold defaults to hadolint's `info`. */
 int dw_config_load(dw_config *c, const char *path, const char *start, char **err);
+/* Gives the findings about the config files themselves (config-error) the
+ * severity the configuration now sets for their rule, dropping them when it
+ * is off: call it once the command line's settings are applied on top of
+ * the files (they were found while the files were read). */
+void dw_config_settle_files(dw_config *c);
 
 /* ---- the build context: what `docker build` sends ---- */
 

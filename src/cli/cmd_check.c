@@ -205,13 +205,12 @@ int check_main(int argc, char **argv, check_hook *hook)
     const dw_error *run_errors = dw_check_run_errors(run, &nrun_errors);
     dw_file_result *res = calloc(cfg->nfiles + nfiles + 1, sizeof *res);
     uint32_t nres = 0;
-    /* findings about the config files themselves (config-error) come first */
-    /* (the config was read before the command line's --disable applied) */
-    const dw_rule *cfg_err = dw_rule_by_slug("config-error");
-    bool cfg_err_off = cfg_err && cfg->severity[cfg_err->index] == DW_SEV_OFF;
+    /* findings about the config files themselves (config-error) come first,
+     * with the command line's settings for their rule */
+    dw_config_settle_files(cfg);
     for (uint32_t i = 0; i < cfg->nfiles; i++) {
         const dw_config_file *cf = &cfg->files[i];
-        if (!cf->diags.n || cfg_err_off) continue;
+        if (!cf->diags.n) continue;
         res[nres++] = (dw_file_result){cf->path, cf->src, cf->len, &cf->lines, &cf->diags};
     }
     if (nfiles) memcpy(res + nres, files, sizeof *res * nfiles);

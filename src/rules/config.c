@@ -106,3 +106,21 @@ int dw_config_add_label(dw_config *c, const char *spec)
     c->nlabels++;
     return 0;
 }
+
+void dw_config_settle_files(dw_config *c)
+{
+    for (uint32_t i = 0; i < c->nfiles; i++) {
+        dw_diags *ds = &c->files[i].diags;
+        uint32_t w = 0;
+        for (uint32_t k = 0; k < ds->n; k++) {
+            dw_diag *d = &ds->v[k];
+            const dw_rule *r = dw_rule_by_slug(d->rule);
+            if (r) {
+                if (c->severity[r->index] == DW_SEV_OFF) continue;
+                d->severity = c->severity[r->index];
+            }
+            ds->v[w++] = *d;
+        }
+        ds->n = w;
+    }
+}
