@@ -16,6 +16,7 @@
  * The errors that stop Compose (the same ones, and an unset `${X:?msg}`)
  * also go to the project's errors, in compose-go's words. */
 #include "compose_int.h"
+#include "schema.h"
 
 #include <errno.h>
 #include <math.h>
@@ -162,55 +163,8 @@ static void interpolate(walker *w, dw_cv *v)
 
 /* ---- type casts (compose-go's loader/interpolate.go) ---- */
 
-typedef enum { CAST_INT, CAST_INT64, CAST_FLOAT, CAST_FLOAT32, CAST_BOOL } cast_kind;
-
-static const struct {
-    const char *pattern;
-    cast_kind kind;
-} casts[] = {
-    {"services.*.cpu_count", CAST_INT64},
-    {"services.*.cpu_percent", CAST_FLOAT},
-    {"services.*.cpu_period", CAST_INT64},
-    {"services.*.cpu_quota", CAST_INT64},
-    {"services.*.cpu_rt_period", CAST_INT64},
-    {"services.*.cpu_rt_runtime", CAST_INT64},
-    {"services.*.cpus", CAST_FLOAT32},
-    {"services.*.cpu_shares", CAST_INT64},
-    {"services.*.init", CAST_BOOL},
-    {"services.*.depends_on.*.required", CAST_BOOL},
-    {"services.*.depends_on.*.restart", CAST_BOOL},
-    {"services.*.deploy.replicas", CAST_INT},
-    {"services.*.deploy.update_config.parallelism", CAST_INT},
-    {"services.*.deploy.update_config.max_failure_ratio", CAST_FLOAT},
-    {"services.*.deploy.rollback_config.parallelism", CAST_INT},
-    {"services.*.deploy.rollback_config.max_failure_ratio", CAST_FLOAT},
-    {"services.*.deploy.restart_policy.max_attempts", CAST_INT},
-    {"services.*.deploy.placement.max_replicas_per_node", CAST_INT},
-    {"services.*.healthcheck.retries", CAST_INT},
-    {"services.*.healthcheck.disable", CAST_BOOL},
-    {"services.*.oom_kill_disable", CAST_BOOL},
-    {"services.*.oom_score_adj", CAST_INT64},
-    {"services.*.pids_limit", CAST_INT64},
-    {"services.*.ports.[].target", CAST_INT},
-    {"services.*.privileged", CAST_BOOL},
-    {"services.*.read_only", CAST_BOOL},
-    {"services.*.scale", CAST_INT},
-    {"services.*.stdin_open", CAST_BOOL},
-    {"services.*.tty", CAST_BOOL},
-    {"services.*.ulimits.*", CAST_INT},
-    {"services.*.ulimits.*.hard", CAST_INT},
-    {"services.*.ulimits.*.soft", CAST_INT},
-    {"services.*.volumes.[].read_only", CAST_BOOL},
-    {"services.*.volumes.[].volume.nocopy", CAST_BOOL},
-    {"networks.*.external", CAST_BOOL},
-    {"networks.*.internal", CAST_BOOL},
-    {"networks.*.attachable", CAST_BOOL},
-    {"networks.*.enable_ipv4", CAST_BOOL},
-    {"networks.*.enable_ipv6", CAST_BOOL},
-    {"volumes.*.external", CAST_BOOL},
-    {"secrets.*.external", CAST_BOOL},
-    {"configs.*.external", CAST_BOOL},
-};
+/* The paths compose-go casts, and to what: schema.h's table (dw_sch_casts),
+ * which the validator reads too. */
 
 /* Go's strconv.ParseInt(s, 10, 64): an optional sign and decimal digits. */
 static const char *parse_go_int(const char *s, int64_t *out)
@@ -264,37 +218,37 @@ static void cast(walker *w, dw_cv *v)
     int k = -1;
     /* every string of the file comes here: compare the last segment first */
     dw_str last = w->path.seg[w->path.n - 1];
-    for (size_t i = 0; i < sizeof casts / sizeof *casts && k < 0; i++) {
-        const char *tail = strrchr(casts[i].pattern, '.') + 1;
+    for (int i = 0; dw_sch_casts[i].path && k < 0; i++) {
+        const char *tail = strrchr(dw_sch_casts[i].path, '.') + 1;
         if ((tail[0] != '*' || tail[1]) && !dw_str_eqc(last, tail)) continue;
-        if (dw_cpath_matches(&w->path, casts[i].pattern)) k = (int)i;
+        if (dw_cpath_matches(&w->path, dw_sch_casts[i].path)) k = i;
     }
     if (k < 0) return;
     dw_arena *a = &w->L->p->arena;
     const char *text = dw_str_cstr(a, v->s);
     const char *why = NULL, *fn = NULL;
-    switch (casts[k].kind) {
-    case CAST_INT:
-    case CAST_INT64: {
+    switch (dw_sch_casts[k].kind) {
+    case DW_CAST_INT:
+    case DW_CAST_INT64: {
         int64_t i;
-        fn = casts[k].kind == CAST_INT ? "strconv.Atoi" : "strconv.ParseInt";
+        fn = dw_sch_casts[k].kind == DW_CAST_INT ? "strconv.Atoi" : "strconv.ParseInt";
         if (!(why = parse_go_int(text, &i))) {
             v->kind = DW_CV_INT;
             v->i = i;
         }
         break;
     }
-    case CAST_FLOAT:
-    case CAST_FLOAT32: {
+    case DW_CAST_FLOAT:
+    case DW_CAST_FLOAT32: {
         double f;
         fn = "strconv.ParseFloat";
-        if (!(why = parse_go_float(text, casts[k].kind == CAST_FLOAT32, &f))) {
+        if (!(why = parse_go_float(text, dw_sch_casts[k].kind == DW_CAST_FLOAT32, &f))) {
             v->kind = DW_CV_FLOAT;
             v->f = f;
         }
         break;
     }
-    case CAST_BOOL: {
+    case DW_CAST_BOOL: {
         static const char *const yes[] = {"true", "y", "yes", "on"}, *const no[] = {"false", "n", "no", "off"};
         for (int i = 0; i < 4; i++) {
             if (!strcasecmp(text, yes[i])) v->kind = DW_CV_BOOL, v->b = true;
@@ -309,8 +263,8 @@ static void cast(walker *w, dw_cv *v)
     const char *where = dw_cpath_string(a, &w->path);
     dw_diag *d = dw_loader_report(w->L, w->fi, "compose-schema", DW_SEV_ERROR, v->span,
                                   "%s: \"%s\" is not %s", where, text,
-                                  casts[k].kind == CAST_BOOL ? "a boolean" : casts[k].kind <= CAST_INT64 ? "an integer" : "a number");
-    if (d) d->help = casts[k].kind == CAST_BOOL ? "write true or false" : "write a number";
+                                  dw_sch_casts[k].kind == DW_CAST_BOOL ? "a boolean" : dw_sch_casts[k].kind <= DW_CAST_INT64 ? "an integer" : "a number");
+    if (d) d->help = dw_sch_casts[k].kind == DW_CAST_BOOL ? "write true or false" : "write a number";
     dw_compose_error(w->L->p, "error while interpolating %s: failed to cast to expected type: %s", where, msg);
 }
 
