@@ -159,8 +159,11 @@ typedef struct {
     dw_span span;
 } dw_mount;
 
-/* One piece of the joined instruction text, mapped to the file. */
-typedef struct { uint32_t joined, file, len; } dw_seg;
+/* Where a piece of the joined instruction text starts, in it and in the
+ * file; a piece runs to the next one's start (the last to the end of the
+ * text). A physical line makes a piece, so no length is stored: a long RUN
+ * has one per line. */
+typedef struct { uint32_t joined, file; } dw_seg;
 
 typedef struct dw_comment {
     dw_str text;  /* without '#', trimmed */

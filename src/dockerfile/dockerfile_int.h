@@ -56,20 +56,16 @@ static inline bool dw_is_ws(char c) { return c == ' ' || c == '\t' || c == '\v' 
 
 /* dw_instr_file_offset / dw_instr_file_span, inline for the parser, which
  * maps every word it makes; most instructions are one piece of one line. */
+uint32_t dw_file_offset_pieces(const dw_instr *in, uint32_t off);
+
 static inline uint32_t dw_file_offset_i(const dw_instr *in, const char *p)
 {
     if (!in->nsegs || !in->joined_base) return in->span.start;
     if (p < in->joined_base) return in->segs[0].file;
     uint32_t off = (uint32_t)(p - in->joined_base);
-    uint32_t lo = 0, hi = in->nsegs;
-    while (hi - lo > 1) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (in->segs[mid].joined <= off) lo = mid; else hi = mid;
-    }
-    const dw_seg *s = &in->segs[lo];
-    uint32_t d = off - s->joined;
-    if (d > s->len) d = s->len;
-    return s->file + d;
+    if (in->nsegs > 1) return dw_file_offset_pieces(in, off);
+    uint32_t end = (uint32_t)(in->original.ptr + in->original.len - in->joined_base);
+    return in->segs[0].file + (off < end ? off : end);
 }
 
 static inline dw_span dw_file_span_i(const dw_instr *in, const char *p, size_t len)

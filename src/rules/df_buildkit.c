@@ -97,8 +97,9 @@ static uint32_t line_start(const dw_dockerfile *df, uint32_t line)
 static uint32_t instr_last_line(const dw_dockerfile *df, const dw_instr *in)
 {
     uint32_t off = in->span.start;
-    for (uint32_t i = 0; i < in->nsegs; i++) {
-        uint32_t e = in->segs[i].file + (in->segs[i].len ? in->segs[i].len - 1 : 0);
+    if (in->original.len) {
+        /* the pieces run forward through the file: the last byte is the last */
+        uint32_t e = dw_instr_file_offset(in, in->original.ptr + in->original.len - 1);
         if (e > off) off = e;
     }
     return dw_linemap_line(&df->lines, off);
