@@ -9,6 +9,7 @@
  *    expected.rc = the exit status). */
 #include "runner.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -231,6 +232,40 @@ void suite_rules_registry(void)
         }
         free(doc);
     }
+    /* look-up by name (hashed): a slug, in any case, names its rule alone;
+     * an alias names every rule that has it, in table order */
+    for (uint32_t i = 0; i < n; i++) {
+        const dw_rule *got[8];
+        char up[128];
+        snprintf(up, sizeof up, "%s", r[i].slug);
+        for (char *c = up; *c; c++) *c = (char)toupper((unsigned char)*c);
+        if (dw_rules_named(r[i].slug, got, 8) != 1 || got[0] != &r[i]) suite_fail(&s, r[i].slug, "not found by its slug");
+        else if (dw_rules_named(up, got, 8) != 1 || got[0] != &r[i]) suite_fail(&s, r[i].slug, "not found by %s", up);
+        else suite_pass(&s);
+        for (const char *p = r[i].aliases; *p;) {
+            const char *e = strchr(p, ',');
+            size_t len = e ? (size_t)(e - p) : strlen(p);
+            char alias[128];
+            snprintf(alias, sizeof alias, "%.*s", (int)len, p);
+            const dw_rule *want[8];
+            uint32_t nwant = 0;
+            for (uint32_t k = 0; k < n; k++)
+                if (dw_rule_has_alias(&r[k], alias, len) && nwant < 8) want[nwant++] = &r[k];
+            uint32_t ngot = dw_rules_named(alias, got, 8);
+            if (ngot != nwant || memcmp(got, want, sizeof *got * ngot) != 0)
+                suite_fail(&s, r[i].slug, "alias %s names %u rules, not %u", alias, ngot, nwant);
+            else suite_pass(&s);
+            if (!e) break;
+            p = e + 1;
+        }
+    }
+    const dw_rule *got[8];
+    if (dw_rules_named("sc2086", got, 8) != 1 || strcmp(got[0]->slug, "shellcheck") != 0)
+        suite_fail(&s, "sc2086", "an SC code names the shellcheck rule");
+    else suite_pass(&s);
+    if (dw_rules_named("no-such-rule", got, 8) != 0 || dw_rules_named("", got, 8) != 0)
+        suite_fail(&s, "no-such-rule", "an unknown name names no rule");
+    else suite_pass(&s);
     suite_end(&s);
 }
 

@@ -3,6 +3,9 @@
  * a slug names one. */
 #include "rule.h"
 
+#include <pthread.h>
+#include <stdlib.h>
+
 #define OFF 1
 #define EXPERIMENTAL 2
 #define ALSO_COMPOSE 4
@@ -55,19 +58,87 @@ bool dw_rule_has_alias(const dw_rule *r, const char *alias, size_t len)
     return false;
 }
 
+/* ---- names: every slug and alias in one hash table ----
+ * Names come from configuration, pragmas and dclint comments, which a
+ * hostile file can fill with millions of them: each look-up is a few
+ * probes, not a walk over every rule's alias list. */
+
+typedef struct {
+    const char *name;
+    uint32_t len, rule;
+    bool slug;
+} name_entry;
+
+static name_entry *names_v;
+static uint32_t *names_slot; /* entry index + 1, 0 = empty; linear probing */
+static uint32_t names_mask;
+
+static uint32_t name_hash(const char *p, size_t n)
+{
+    uint32_t h = 2166136261u; /* FNV-1a over the lower-cased bytes */
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c >= 'A' && c <= 'Z') c = (unsigned char)(c + 32);
+        h = (h ^ c) * 16777619u;
+    }
+    return h;
+}
+
+static void names_add(uint32_t *count, const char *name, size_t len, uint32_t rule, bool slug)
+{
+    name_entry e = {name, (uint32_t)len, rule, slug};
+    names_v[*count] = e;
+    uint32_t h = name_hash(name, len) & names_mask;
+    while (names_slot[h]) h = (h + 1) & names_mask;
+    names_slot[h] = ++*count; /* equal names follow each other in table order */
+}
+
+static void names_build(void)
+{
+    uint32_t n, total = 0;
+    const dw_rule *r = dw_rules(&n);
+    for (uint32_t i = 0; i < n; i++) {
+        total++;
+        for (const char *p = r[i].aliases; *p; p++) total += *p == ',';
+        if (*r[i].aliases) total++;
+    }
+    uint32_t size = 16;
+    while (size < 2 * total) size *= 2;
+    names_v = dw_xmalloc(sizeof *names_v * total);
+    names_slot = calloc(size, sizeof *names_slot);
+    if (!names_slot) dw_oom();
+    names_mask = size - 1;
+    uint32_t count = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        names_add(&count, r[i].slug, strlen(r[i].slug), i, true);
+        for (const char *p = r[i].aliases; *p;) {
+            const char *e = strchr(p, ',');
+            size_t len = e ? (size_t)(e - p) : strlen(p);
+            names_add(&count, p, len, i, false);
+            if (!e) break;
+            p = e + 1;
+        }
+    }
+}
+
 uint32_t dw_rules_named(const char *name, const dw_rule **out, uint32_t max)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, names_build);
     uint32_t n, found = 0;
     const dw_rule *r = dw_rules(&n);
     size_t len = strlen(name);
-    for (uint32_t i = 0; i < n; i++) {
-        if (dw_str_ieq(dw_str_c(r[i].slug), dw_str_make(name, len))) {
-            if (max) out[0] = &r[i];
+    dw_str want = dw_str_make(name, len);
+    /* a slug names its rule alone; else every rule with the alias, in table order */
+    for (uint32_t h = name_hash(name, len) & names_mask; names_slot[h]; h = (h + 1) & names_mask) {
+        const name_entry *e = &names_v[names_slot[h] - 1];
+        if (e->len != len || !dw_str_ieq(dw_str_make(e->name, e->len), want)) continue;
+        if (e->slug) {
+            if (max) out[0] = &r[e->rule];
             return 1;
         }
+        if (found < max) out[found++] = &r[e->rule];
     }
-    for (uint32_t i = 0; i < n; i++)
-        if (dw_rule_has_alias(&r[i], name, len) && found < max) out[found++] = &r[i];
     /* SC codes are not in the table (ShellCheck has hundreds): each names the
      * shellcheck rule, which the config and pragmas then restrict to it */
     if (!found && dw_sc_code(name, len)) {
