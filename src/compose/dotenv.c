@@ -29,6 +29,7 @@ typedef struct {
     dw_strmap own;            /* key -> 1 + index in out of its last entry with a value */
     dw_strmap prior;          /* key -> the prior entry */
     const char *err;
+    unsigned err_line;        /* where the problem starts, when the message's line is elsewhere */
 } parser;
 
 /* ---- characters ---- */
@@ -249,6 +250,9 @@ static int value(parser *p, dw_str key, uint32_t line, size_t kstart, size_t i, 
         dw_buf_free(&chars);
         const char *nl = memchr(p->s + i, '\n', p->n - i);
         size_t end = nl ? (size_t)(nl - p->s) : p->n;
+        /* compose-go names the last line, where it gave up looking for the
+         * quote; the finding goes where the quote opens */
+        p->err_line = line;
         return errorf(p, "line %u: unterminated quoted value %.*s", p->line, (int)(end - i), p->s + i);
     }
     const char *nl = memchr(p->s + i, '\n', p->n - i);
@@ -359,7 +363,7 @@ int dw_dotenv_parse_after(dw_arena *a, const char *src, size_t len, dw_lookup_fn
     *n = p.out.n;
     if (rc < 0) {
         if (err) *err = p.err;
-        if (err_line) *err_line = p.line;
+        if (err_line) *err_line = p.err_line ? p.err_line : p.line;
     }
     return rc;
 }
