@@ -612,15 +612,17 @@ typedef struct {
 
 typedef struct {
     uint32_t fixed, files; /* findings fixed, files changed (with diff: would be) */
-    uint32_t refused;      /* files left alone: the fixed text would not parse or would gain a finding */
+    uint32_t refused;      /* files where some rule's fixes were left out: with them the text would
+                            * parse worse or gain a finding */
     bool diffed;           /* a diff was printed */
     bool from_stdin;       /* a Dockerfile came from stdin (printed fixed unless diff) */
 } dw_fix_stats;
 
 /* After dw_check_run_lint: fixes the Dockerfiles and Compose projects of the
  * run — fixes that do not overlap applied and re-linted until nothing
- * changes (10 passes at most); a result that parses worse or gains a
- * finding is refused; the rest is written atomically (refused when the
+ * changes (10 passes at most); when the result parses worse or gains a
+ * finding, the rules' fixes are tried one rule at a time and those to blame
+ * left out; the rest is written atomically (refused when the
  * file changed on disk meanwhile). Files read through a Compose include or
  * extends are not changed. The run then holds the fixed texts' findings. */
 void dw_check_run_fix(dw_check_run *r, const dw_fix_opts *o, dw_fix_stats *st);

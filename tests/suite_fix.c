@@ -251,17 +251,29 @@ static void apply_tests(suite *s)
     };
     dw_diags d = {v, 5, 5};
     dw_buf out = {0};
-    uint32_t n = dw_fix_apply(src, 6, &d, false, &out);
+    dw_fix_choice safe = {false, NULL, NULL}, unsafe = {true, NULL, NULL};
+    uint32_t n = dw_fix_apply(src, 6, &d, &safe, &out);
     CHECK(s, "apply-safe", n == 2 && out.n == 7 && !memcmp(out.p, "aBcd+ef", 7), "n=%u %.*s", n, (int)out.n, out.p);
     dw_buf_free(&out);
-    n = dw_fix_apply(src, 6, &d, true, &out);
+    n = dw_fix_apply(src, 6, &d, &unsafe, &out);
     CHECK(s, "apply-unsafe", n == 3 && out.n == 7 && !memcmp(out.p, "aBcd+eF", 7), "n=%u %.*s", n, (int)out.n, out.p);
     dw_buf_free(&out);
     /* an edit outside the text, or a fix that changes nothing, is never taken */
     dw_diag w[2] = {fix_of(3, 9, "x", true), fix_of(0, 1, "a", true)};
     dw_diags dw = {w, 2, 2};
-    n = dw_fix_apply(src, 6, &dw, true, &out);
+    n = dw_fix_apply(src, 6, &dw, &unsafe, &out);
     CHECK(s, "apply-malformed", n == 0 && out.n == 0, "n=%u", n);
+    dw_buf_free(&out);
+    /* `allow` takes only the marked rules' fixes; `took` marks what was taken */
+    uint32_t nrules;
+    const dw_rule *rules = dw_rules(&nrules);
+    v[0].meta = &rules[0];
+    v[2].meta = &rules[1];
+    bool allow[2] = {false, true}, took[2] = {false, false};
+    dw_fix_choice some = {false, allow, took};
+    n = dw_fix_apply(src, 6, &d, &some, &out);
+    CHECK(s, "apply-allowed", n == 1 && out.n == 7 && !memcmp(out.p, "abcd+ef", 7) && !took[0] && took[1],
+          "n=%u %.*s took %d %d", n, (int)out.n, out.p, took[0], took[1]);
     dw_buf_free(&out);
     for (int i = 0; i < 5; i++) free(v[i].edits);
     for (int i = 0; i < 2; i++) free(w[i].edits);

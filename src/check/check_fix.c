@@ -4,7 +4,10 @@
  *      the unsafe ones), lint the new text, again until nothing changes or
  *      10 passes;
  *   2. verify: the result must parse as well as the original did and have
- *      no finding the original lacked, else the file is not written;
+ *      no finding the original lacked. When it does not, the rules whose
+ *      fixes were taken are tried one at a time, in table order, each kept
+ *      when the fixes kept so far plus its own still pass: one bad fix
+ *      leaves out its rule, not the whole file;
  *   3. write atomically (refused when the file changed since it was read),
  *      or with `diff` print a unified diff instead.
  * The run's jobs then hold the fixed texts' findings, so that what remains
@@ -26,13 +29,103 @@ typedef struct {
     const dw_config *cfg;
 } fixer;
 
-static void refuse(fixer *fx, const char *path, const char *why, const dw_diag *gained)
+/* Why a fixed text cannot be kept: it parses worse, or it gained a finding. */
+typedef struct {
+    bool worse;
+    const dw_diag *gained;
+} verdict;
+
+static bool bad(verdict v) { return v.worse || v.gained; }
+
+/* Why rule `rule`'s fixes were left out, as the message says it. */
+static void blame(dw_buf *b, const char *path, const char *rule, const char *why, verdict v)
 {
-    if (gained)
-        fprintf(fx->o->err, "dockwright: %s: not fixed: the fixed text would gain a finding [%s] %s\n", path,
-                gained->rule, gained->message);
-    else fprintf(fx->o->err, "dockwright: %s: not fixed: %s\n", path, why);
-    fx->st->refused++;
+    b->n = 0;
+    dw_buf_printf(b, "dockwright: %s: fixes of [%s] left out: ", path, rule);
+    if (v.gained) dw_buf_printf(b, "the fixed text would gain a finding [%s] %s\n", v.gained->rule, v.gained->message);
+    else dw_buf_printf(b, "%s\n", why);
+}
+
+/* The rules a fix may come from, all unmarked. */
+static bool *rule_marks(void)
+{
+    uint32_t n;
+    (void)dw_rules(&n);
+    bool *m = calloc(n ? n : 1, sizeof *m);
+    if (!m) dw_oom();
+    return m;
+}
+
+/* The texts of a project's files as the passes left them. */
+typedef struct {
+    const char **abs;
+    char **text;
+    size_t *len;
+    uint32_t n;
+} texts;
+
+/* Fix passes over one file or project that may be tried again with fewer
+ * rules: the Dockerfile and Compose sides of keep_blameless. */
+typedef struct attempts attempts;
+struct attempts {
+    void *orig;                /* the text as linted first: "nothing changed" */
+    const char *unparsed;      /* the words for a result that parses worse */
+    void *(*passes)(attempts *a, const bool *allow, uint32_t *fixed);
+    verdict (*judge)(attempts *a, void *result, const char **path);
+    void (*drop)(void *result);
+    fixer *fx;
+    dw_check_job *j;
+    const dw_check_run *r;
+    texts *t;
+};
+
+/* After the passes with every fix failed verification: the rules whose
+ * fixes were taken (`took`) are tried one at a time, in table order, each
+ * kept when the rules kept so far plus its own still pass; sweeps repeat
+ * while one adds a rule, so that a second `fix` finds nothing more to do.
+ * Prints why each rule left out was left out; returns the best result
+ * (a->orig when no rule could be kept) and its count of fixes. */
+static void *keep_blameless(attempts *a, const bool *took, uint32_t *fixed)
+{
+    uint32_t n;
+    const dw_rule *rules = dw_rules(&n);
+    bool *allow = rule_marks();
+    dw_buf *why = calloc(n ? n : 1, sizeof *why);
+    if (!why) dw_oom();
+    void *best = a->orig;
+    *fixed = 0;
+    for (bool again = true; again;) {
+        again = false;
+        for (uint32_t i = 0; i < n; i++) {
+            if (!took[i] || allow[i]) continue;
+            allow[i] = true;
+            uint32_t f;
+            const char *path = NULL;
+            void *res = a->passes(a, allow, &f);
+            verdict v = res != a->orig ? a->judge(a, res, &path) : (verdict){0};
+            if (bad(v)) {
+                blame(&why[i], path, rules[i].slug, a->unparsed, v);
+                allow[i] = false;
+            }
+            if (bad(v) || res == a->orig) {
+                if (res != a->orig) a->drop(res);
+                continue;
+            }
+            why[i].n = 0;
+            if (best != a->orig) a->drop(best);
+            best = res;
+            *fixed = f;
+            again = true;
+        }
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        if (why[i].n) fwrite(why[i].p, 1, why[i].n, a->fx->o->err);
+        dw_buf_free(&why[i]);
+    }
+    free(why);
+    free(allow);
+    a->fx->st->refused++;
+    return best;
 }
 
 /* Writes (or shows) one fixed file; false when it was not written. */
@@ -66,28 +159,61 @@ static uint32_t parse_errors(const dw_dockerfile *df)
     return n;
 }
 
-static void fix_dockerfile(fixer *fx, dw_check_job *j, const dw_check_run *r)
+static verdict dockerfile_verdict(const dw_dockerfile *orig, const dw_dockerfile *now)
+{
+    verdict v = {parse_errors(now) > parse_errors(orig), NULL};
+    if (!v.worse) v.gained = dw_fix_new_finding(&orig->diags, &now->diags);
+    return v;
+}
+
+/* The fix passes over a Dockerfile, taking what `c` allows: the last text
+ * linted (orig when nothing changed) and, in *fixed, the fixes it took. */
+static dw_dockerfile *dockerfile_passes(fixer *fx, dw_check_job *j, const dw_check_run *r, const bool *allow,
+                                        bool *took, uint32_t *fixed)
 {
     dw_dockerfile *orig = j->df, *now = orig;
-    uint32_t fixed = 0;
+    dw_fix_choice c = {fx->o->unsafe, allow, took};
+    *fixed = 0;
     for (int pass = 0; pass < MAX_PASSES; pass++) {
         dw_buf next = {0};
-        uint32_t n = dw_fix_apply(now->src, now->len, &now->diags, fx->o->unsafe, &next);
+        uint32_t n = dw_fix_apply(now->src, now->len, &now->diags, &c, &next);
         if (!n) break;
         dw_dockerfile *df = dw_check_lint_dockerfile(j, next.p, next.n, r->popts, r->lopts);
         if (!df) break; /* over 4 GiB: keep what we have */
-        fixed += n;
+        *fixed += n;
         if (now != orig) dw_dockerfile_free(now);
         now = df;
     }
+    return now;
+}
+
+static void *df_passes(attempts *a, const bool *allow, uint32_t *fixed)
+{
+    return dockerfile_passes(a->fx, a->j, a->r, allow, NULL, fixed);
+}
+
+static verdict df_judge(attempts *a, void *result, const char **path)
+{
+    *path = a->j->path;
+    return dockerfile_verdict(a->orig, result);
+}
+
+static void df_drop(void *result) { dw_dockerfile_free(result); }
+
+static void fix_dockerfile(fixer *fx, dw_check_job *j, const dw_check_run *r)
+{
+    dw_dockerfile *orig = j->df;
+    bool *took = rule_marks();
+    uint32_t fixed;
+    dw_dockerfile *now = dockerfile_passes(fx, j, r, NULL, took, &fixed);
+    if (now != orig && bad(dockerfile_verdict(orig, now))) {
+        dw_dockerfile_free(now);
+        attempts a = {orig, "the fixed text would not parse", df_passes, df_judge, df_drop, fx, j, r, NULL};
+        now = keep_blameless(&a, took, &fixed);
+    }
+    free(took);
     if (now != orig) {
-        const dw_diag *gained = dw_fix_new_finding(&orig->diags, &now->diags);
-        bool worse = parse_errors(now) > parse_errors(orig);
-        if (worse || gained) {
-            refuse(fx, j->path, "the fixed text would not parse", worse ? NULL : gained);
-            dw_dockerfile_free(now);
-            now = orig;
-        } else if (commit(fx, j, j->path, orig->src, orig->len, now->src, now->len, fixed)) {
+        if (commit(fx, j, j->path, orig->src, orig->len, now->src, now->len, fixed)) {
             dw_dockerfile_free(orig);
             j->df = now;
         } else {
@@ -99,14 +225,6 @@ static void fix_dockerfile(fixer *fx, dw_check_job *j, const dw_check_run *r)
 }
 
 /* ---- Compose projects ---- */
-
-/* The texts of a project's files as the passes left them. */
-typedef struct {
-    const char **abs;
-    char **text;
-    size_t *len;
-    uint32_t n;
-} texts;
 
 static char *text_for(void *ud, const char *abs, size_t *len)
 {
@@ -135,56 +253,96 @@ static dw_compose_file *file_at(dw_compose_project *p, const char *abs)
  * project, when found). */
 static bool fixable(const dw_compose_file *f) { return !f->included; }
 
-/* True when every fixed file passes the checks of fix_dockerfile's. */
-static bool compose_verified(fixer *fx, dw_compose_project *orig, dw_compose_project *now)
+/* The verdict on the first fixed file of the project that fails the checks
+ * of dockerfile_verdict (YAML that no longer parses counts as worse), and
+ * that file's path in *path. */
+static verdict compose_verdict(dw_compose_project *orig, dw_compose_project *now, const char **path)
 {
     for (uint32_t i = 0; i < orig->nfiles; i++) {
         dw_compose_file *o = &orig->files[i], *f = file_at(now, o->abs_path);
         if (!fixable(o) || !f) continue;
-        bool worse = f->yaml.error.message && !o->yaml.error.message;
-        const dw_diag *gained = dw_fix_new_finding(&o->diags, &f->diags);
-        if (worse || gained) {
-            refuse(fx, o->path, "the fixed text would not parse as YAML", worse ? NULL : gained);
-            return false;
+        verdict v = {f->yaml.error.message && !o->yaml.error.message, NULL};
+        if (!v.worse) v.gained = dw_fix_new_finding(&o->diags, &f->diags);
+        if (bad(v)) {
+            *path = o->path;
+            return v;
         }
     }
-    return true;
+    return (verdict){0};
 }
 
-static void fix_compose(fixer *fx, dw_check_job *j)
+static void texts_clear(texts *t)
+{
+    for (uint32_t i = 0; i < t->n; i++) {
+        free(t->text[i]);
+        t->text[i] = NULL;
+    }
+}
+
+/* The fix passes over a project's own files, as dockerfile_passes; `t`
+ * holds the texts of the files they changed. */
+static dw_compose_project *compose_passes(fixer *fx, dw_check_job *j, const bool *allow, bool *took, texts *t,
+                                          uint32_t *fixed)
 {
     dw_compose_project *orig = j->cp, *now = orig;
-    texts t = {calloc(orig->nfiles, sizeof *t.abs), calloc(orig->nfiles, sizeof *t.text),
-               calloc(orig->nfiles, sizeof *t.len), orig->nfiles};
-    if (!t.abs || !t.text || !t.len) dw_oom();
-    for (uint32_t i = 0; i < orig->nfiles; i++) t.abs[i] = orig->files[i].abs_path;
-    uint32_t fixed = 0;
+    dw_fix_choice c = {fx->o->unsafe, allow, took};
+    texts_clear(t);
+    *fixed = 0;
     for (int pass = 0; pass < MAX_PASSES; pass++) {
         uint32_t n = 0;
         for (uint32_t i = 0; i < orig->nfiles; i++) {
-            dw_compose_file *f = file_at(now, t.abs[i]);
+            dw_compose_file *f = file_at(now, t->abs[i]);
             if (!fixable(&orig->files[i]) || !f) continue;
             dw_buf next = {0};
-            uint32_t k = dw_fix_apply(f->src, f->len, &f->diags, fx->o->unsafe, &next);
+            uint32_t k = dw_fix_apply(f->src, f->len, &f->diags, &c, &next);
             if (!k) continue;
-            free(t.text[i]);
-            t.text[i] = next.p;
-            t.len[i] = next.n;
+            free(t->text[i]);
+            t->text[i] = next.p;
+            t->len[i] = next.n;
             n += k;
         }
         if (!n) break;
         const char *why = NULL;
-        dw_compose_project *p = dw_check_lint_compose(j, fx->cfg, text_for, &t, &why);
+        dw_compose_project *p = dw_check_lint_compose(j, fx->cfg, text_for, t, &why);
         if (!p) break;
-        fixed += n;
+        *fixed += n;
         if (now != orig) dw_compose_free(now);
         now = p;
     }
-    if (now != orig && compose_verified(fx, orig, now)) {
+    return now;
+}
+
+static void *cp_passes(attempts *a, const bool *allow, uint32_t *fixed)
+{
+    return compose_passes(a->fx, a->j, allow, NULL, a->t, fixed);
+}
+
+static verdict cp_judge(attempts *a, void *result, const char **path) { return compose_verdict(a->orig, result, path); }
+
+static void cp_drop(void *result) { dw_compose_free(result); }
+
+static void fix_compose(fixer *fx, dw_check_job *j)
+{
+    dw_compose_project *orig = j->cp;
+    texts t = {calloc(orig->nfiles, sizeof *t.abs), calloc(orig->nfiles, sizeof *t.text),
+               calloc(orig->nfiles, sizeof *t.len), orig->nfiles};
+    if (!t.abs || !t.text || !t.len) dw_oom();
+    for (uint32_t i = 0; i < orig->nfiles; i++) t.abs[i] = orig->files[i].abs_path;
+    bool *took = rule_marks();
+    uint32_t fixed;
+    const char *path = NULL;
+    dw_compose_project *now = compose_passes(fx, j, NULL, took, &t, &fixed);
+    if (now != orig && bad(compose_verdict(orig, now, &path))) {
+        dw_compose_free(now);
+        attempts a = {orig, "the fixed text would not parse as YAML", cp_passes, cp_judge, cp_drop, fx, j, NULL, &t};
+        now = keep_blameless(&a, took, &fixed);
+    }
+    free(took);
+    if (now != orig) {
         bool all = true;
         for (uint32_t i = 0; i < orig->nfiles; i++) {
             const dw_compose_file *o = &orig->files[i], *f = file_at(now, o->abs_path);
-            if (!fixable(o) || !f || !t.text[i]) continue;
+            if (!fixable(o) || !f || (f->len == o->len && !memcmp(f->src, o->src, o->len))) continue;
             /* the count of the whole project goes with its first written file */
             all &= commit(fx, j, o->path, o->src, o->len, f->src, f->len, fixed);
             fixed = 0;
@@ -196,7 +354,7 @@ static void fix_compose(fixer *fx, dw_check_job *j)
         }
     }
     if (now != orig) dw_compose_free(now);
-    for (uint32_t i = 0; i < t.n; i++) free(t.text[i]);
+    texts_clear(&t);
     free(t.abs);
     free(t.text);
     free(t.len);

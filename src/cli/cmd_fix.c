@@ -5,12 +5,13 @@
  *      the unsafe ones), lint the new text, again until nothing changes or
  *      10 passes;
  *   2. verify: the result must parse as well as the original did and have
- *      no finding the original lacked, else the file is not written;
+ *      no finding the original lacked, else the rules to blame are left out
+ *      (src/check/check_fix.c);
  *   3. write atomically (refused when the file changed since it was read),
  *      or with --diff print a unified diff instead.
  * What remains is then reported as check reports it, and decides the exit
  * status the same way: 0/1, and 2 for a usage error or a file that could not
- * be read or written. A refused file makes it at least 1. With --diff no
+ * be read or written. A fix left out makes it at least 1. With --diff no
  * finding is printed: the status is 1 when there is a change, as `ruff
  * --diff`. A Dockerfile read from `-` is printed fixed on stdout. The count
  * goes to stderr: `fixed N findings in M files`. */

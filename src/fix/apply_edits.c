@@ -45,18 +45,25 @@ static bool changes(const char *src, const dw_edit *e)
     return old != e->text.len || (old && memcmp(src + e->span.start, e->text.ptr, old) != 0);
 }
 
-uint32_t dw_fix_apply(const char *src, size_t len, const dw_diags *d, bool unsafe, dw_buf *out)
+/* A finding whose fix the choice lets a pass take. */
+static bool chosen(const dw_diag *g, const dw_fix_choice *c)
+{
+    if (!g->nedits || !(g->fix_safe || c->unsafe)) return false;
+    return !c->allow || (g->meta && c->allow[g->meta->index]);
+}
+
+uint32_t dw_fix_apply(const char *src, size_t len, const dw_diags *d, const dw_fix_choice *choice, dw_buf *out)
 {
     uint32_t total = 0;
     for (uint32_t i = 0; i < d->n; i++)
-        if (d->v[i].nedits && (d->v[i].fix_safe || unsafe)) total += d->v[i].nedits;
+        if (chosen(&d->v[i], choice)) total += d->v[i].nedits;
     if (!total) return 0;
     const dw_edit **pool = dw_xmalloc(sizeof *pool * total);
     candidate *c = dw_xmalloc(sizeof *c * d->n);
     uint32_t nc = 0, used = 0;
     for (uint32_t i = 0; i < d->n; i++) {
         const dw_diag *g = &d->v[i];
-        if (!g->nedits || !(g->fix_safe || unsafe)) continue;
+        if (!chosen(g, choice)) continue;
         const dw_edit **e = pool + used;
         for (uint32_t k = 0; k < g->nedits; k++) e[k] = &g->edits[k];
         if (!well_formed(e, g->nedits, len)) continue;
@@ -86,6 +93,8 @@ uint32_t dw_fix_apply(const char *src, size_t len, const dw_diags *d, bool unsaf
             pos = e->span.end;
         }
         const dw_edit *last = c[i].edits[c[i].nedits - 1];
+        const dw_diag *g = &d->v[c[i].order];
+        if (choice->took && g->meta) choice->took[g->meta->index] = true;
         last_end = last->span.end;
         last_insert = last->span.start == last->span.end;
         taken++;

@@ -8,14 +8,23 @@
 
 #include "../util/util.h"
 
-/* One pass (apply_edits.c): applies to `src` the fixes of the findings in
- * `d` (the safe ones; with `unsafe` the unsafe ones too) that overlap no
- * fix taken before them in file order: a finding's edits are taken all or
- * none, two insertions at one place conflict, and a fix whose edits are
- * malformed (outside the text, overlapping each other) is never taken.
- * Writes the new text to `out` and returns how many findings' fixes changed
- * it (0: nothing to do, `out` left empty). */
-uint32_t dw_fix_apply(const char *src, size_t len, const dw_diags *d, bool unsafe, dw_buf *out);
+/* Which fixes a pass may take: the safe ones, with `unsafe` the unsafe ones
+ * too; with `allow` (indexed by rule index) only those of the rules it
+ * marks. `took`, when set, gets the rules whose fixes were taken marked. */
+typedef struct {
+    bool unsafe;
+    const bool *allow;
+    bool *took;
+} dw_fix_choice;
+
+/* One pass (apply_edits.c): applies to `src` the fixes `c` lets it take of
+ * the findings in `d` that overlap no fix taken before them in file order:
+ * a finding's edits are taken all or none, two insertions at one place
+ * conflict, and a fix whose edits are malformed (outside the text,
+ * overlapping each other) is never taken. Writes the new text to `out` and
+ * returns how many findings' fixes changed it (0: nothing to do, `out`
+ * left empty). */
+uint32_t dw_fix_apply(const char *src, size_t len, const dw_diags *d, const dw_fix_choice *c, dw_buf *out);
 
 /* The first finding of `after` (in its order) that `before` does not have,
  * or NULL (fix_verify.c). Findings are compared by rule and message, with
