@@ -7,6 +7,7 @@
 #define DW_COMPOSE_INT_H
 
 #include "compose.h"
+#include "schema.h"
 #include "syntax.h"
 
 /* ---- Go's strconv.Quote, for messages compose-go prints with %q / %#v ---- */
@@ -26,40 +27,6 @@ void *dw_strmap_get(const dw_strmap *m, dw_str key);
 void *dw_strmap_put(dw_strmap *m, dw_str key, void *val);
 void dw_strmap_free(dw_strmap *m);
 
-/* ---- dotted paths ("services.web.ports.[]") and their patterns ---- */
-#define DW_PATH_MAX 64
-typedef struct {
-    dw_str seg[DW_PATH_MAX];
-    uint32_t item[DW_PATH_MAX]; /* a sequence item's index (seg is "[]"), else UINT32_MAX */
-    uint32_t n;        /* segments in use; deeper levels are counted but not kept */
-    uint32_t depth;
-} dw_cpath;
-static inline void dw_cpath_push(dw_cpath *p, dw_str s)
-{
-    if (p->depth < DW_PATH_MAX) {
-        p->seg[p->depth] = s;
-        p->item[p->depth] = UINT32_MAX;
-    }
-    p->depth++;
-    p->n = p->depth < DW_PATH_MAX ? p->depth : DW_PATH_MAX;
-}
-/* A sequence item: matched by `[]` in patterns, shown as `[i]`. */
-static inline void dw_cpath_push_item(dw_cpath *p, uint32_t i)
-{
-    dw_cpath_push(p, dw_str_make("[]", 2));
-    if (p->depth <= DW_PATH_MAX) p->item[p->depth - 1] = i;
-}
-static inline void dw_cpath_pop(dw_cpath *p)
-{
-    if (p->depth) p->depth--;
-    p->n = p->depth < DW_PATH_MAX ? p->depth : DW_PATH_MAX;
-}
-/* True when the path has as many segments as the dotted pattern and each
- * equals its pattern segment or the pattern has `*` there (compose-go's
- * tree.Path.Matches). */
-bool dw_cpath_matches(const dw_cpath *p, const char *pattern);
-/* "services.web.environment.X" / "services.web.ports[0]" in the arena. */
-const char *dw_cpath_string(dw_arena *a, const dw_cpath *p);
 
 /* ---- building dw_cv nodes ---- */
 dw_cv *dw_cv_new(dw_arena *a, dw_cv_kind kind, const dw_cv *like);

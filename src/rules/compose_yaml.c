@@ -25,46 +25,15 @@ typedef struct {
     uint8_t *seen;          /* one bit per byte offset of the file: already reported */
     uint8_t *boolean;       /* one bit per byte offset: reached at a boolean field somewhere */
     bool marking;           /* first pass: only fill `boolean` */
-    const char *path[64];   /* keys from the root; "[]" for a sequence item */
-    uint32_t path_len[64];
-    uint32_t item[64];      /* a sequence item's index, for messages */
-    uint32_t depth;
+    dw_cpath path;          /* keys from the root; "[]" for a sequence item */
 } walk;
-
-/* "services.web.environment[1]": where the value is, for the message. */
-static const char *path_text(const walk *w)
-{
-    dw_buf b = {0};
-    for (uint32_t i = 0; i < w->depth; i++) {
-        if (w->path_len[i] == 2 && !memcmp(w->path[i], "[]", 2)) dw_buf_printf(&b, "[%u]", w->item[i]);
-        else dw_buf_printf(&b, "%s%.*s", i ? "." : "", (int)w->path_len[i], w->path[i]);
-    }
-    const char *s = dw_arena_memdup(w->ctx->a, b.p ? b.p : "", b.n);
-    dw_buf_free(&b);
-    return s;
-}
 
 /* True when the current path matches a cast path of kind bool
  * ("services.*.read_only", "services.*.depends_on.*.required", ...). */
 static bool bool_field(const walk *w)
 {
-    for (const dw_sch_cast *c = dw_sch_casts; c->path; c++) {
-        if (c->kind != DW_CAST_BOOL) continue;
-        const char *p = c->path;
-        uint32_t i = 0;
-        bool ok = true;
-        while (*p && ok) {
-            const char *dot = strchr(p, '.');
-            size_t n = dot ? (size_t)(dot - p) : strlen(p);
-            if (i >= w->depth) ok = false;
-            else if (n == 1 && p[0] == '*') ok = true;
-            else if (n == 2 && p[0] == '[' && p[1] == ']') ok = w->path_len[i] == 2 && !memcmp(w->path[i], "[]", 2);
-            else ok = w->path_len[i] == n && !memcmp(w->path[i], p, n);
-            i++;
-            p += n + (dot ? 1 : 0);
-        }
-        if (ok && i == w->depth) return true;
-    }
+    for (const dw_sch_cast *c = dw_sch_casts; c->path; c++)
+        if (c->kind == DW_CAST_BOOL && dw_cpath_matches(&w->path, c->path)) return true;
     return false;
 }
 
@@ -95,7 +64,7 @@ static void report(walk *w, const dw_cv *v)
         d = dw_creport(ctx, v, NULL,
                        "%s: `%.*s` is not a YAML 1.2 boolean: Compose converts it with a warning, other YAML readers "
                        "may not",
-                       path_text(w), (int)v->raw.len, v->raw.ptr);
+                       dw_cpath_string(ctx->a, &w->path), (int)v->raw.len, v->raw.ptr);
         if (!d) return;
         dw_diag_help(ctx, d, "write `%s`", b);
         dw_diag_edit(ctx, d, v->span, b, strlen(b));
@@ -104,7 +73,7 @@ static void report(walk *w, const dw_cv *v)
     d = dw_creport(ctx, v, NULL,
                    "%s: unquoted `%.*s` is the string \"%.*s\" to Compose but a boolean to YAML 1.1 readers (Compose "
                    "v1, PyYAML, many editors and CI tools)",
-                   path_text(w), (int)v->raw.len, v->raw.ptr, (int)v->raw.len, v->raw.ptr);
+                   dw_cpath_string(ctx->a, &w->path), (int)v->raw.len, v->raw.ptr, (int)v->raw.len, v->raw.ptr);
     if (!d) return;
     dw_diag_help(ctx, d, "quote it: \"%.*s\"", (int)v->raw.len, v->raw.ptr);
     char *q = dw_arena_printf(ctx->a, "\"%.*s\"", (int)v->raw.len, v->raw.ptr);
@@ -113,7 +82,7 @@ static void report(walk *w, const dw_cv *v)
 
 static void visit(walk *w, const dw_cv *v)
 {
-    if (!v || w->depth >= 64) return;
+    if (!v || w->path.depth >= DW_PATH_MAX) return;
     switch (v->kind) {
     case DW_CV_STR:
     case DW_CV_BOOL: /* compose-go's cast made a boolean of it */
@@ -124,21 +93,16 @@ static void visit(walk *w, const dw_cv *v)
         break;
     case DW_CV_MAP:
         for (uint32_t i = 0; i < v->n; i++) {
-            w->path[w->depth] = v->pairs[i].key.ptr;
-            w->path_len[w->depth] = (uint32_t)v->pairs[i].key.len;
-            w->depth++;
+            dw_cpath_push(&w->path, v->pairs[i].key);
             visit(w, v->pairs[i].value);
-            w->depth--;
+            dw_cpath_pop(&w->path);
         }
         break;
     case DW_CV_SEQ:
         for (uint32_t i = 0; i < v->n; i++) {
-            w->path[w->depth] = "[]";
-            w->path_len[w->depth] = 2;
-            w->item[w->depth] = i;
-            w->depth++;
+            dw_cpath_push_item(&w->path, i);
             visit(w, v->items[i]);
-            w->depth--;
+            dw_cpath_pop(&w->path);
         }
         break;
     default: break;
