@@ -165,6 +165,32 @@ void remove_tree(const char *dir)
     rmdir(dir);
 }
 
+char *corpus_unescape(const char *s, size_t n, size_t *outlen)
+{
+    char *o = malloc(n + 2);
+    if (!o) abort();
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\\' && i + 1 < n) {
+            char c = s[i + 1];
+            if (c == 'n') { o[k++] = '\n'; i++; continue; }
+            if (c == 't') { o[k++] = '\t'; i++; continue; }
+            if (c == 'r') { o[k++] = '\r'; i++; continue; }
+            if (c == '\\') { o[k++] = '\\'; i++; continue; }
+            if (c == 'x' && i + 3 < n) {
+                char hex[3] = {s[i + 2], s[i + 3], 0};
+                o[k++] = (char)strtol(hex, NULL, 16);
+                i += 3;
+                continue;
+            }
+        }
+        o[k++] = s[i];
+    }
+    o[k] = 0;
+    *outlen = k;
+    return o;
+}
+
 char *slurp(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");

@@ -33,6 +33,10 @@ void suite_golden(suite *s, const char *dir, const char *casename, const char *f
 /* Path of ../shared/corpus/<sub> (or $DW_CORPUS/<sub>) when it exists, else NULL.
  * The returned string is static storage overwritten by the next call. */
 const char *corpus_path(const char *sub);
+/* Decodes the corpora's C-style escapes: \\ \n \t \r and \xHH (a literal
+ * backslash is always written \\, so one decoder reads every corpus). The
+ * result is NUL-terminated, with room for one more byte before the NUL. */
+char *corpus_unescape(const char *s, size_t n, size_t *outlen);
 /* Reads a whole file, NUL-terminated; NULL when it cannot be read. */
 char *slurp(const char *path, size_t *len);
 /* A case folder's `args` file (one argument per line) appended to argv

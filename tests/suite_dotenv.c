@@ -18,30 +18,12 @@
 
 #include "../src/compose/compose.h"
 
-/* ---- the corpus escapes: \\ \n \t \r \xHH; a whole `\N` is "absent" ---- */
-
+/* The corpus escapes (corpus_unescape); a whole `\N` is "absent". */
 static char *unescape(const char *s, size_t *outlen)
 {
-    size_t n = strlen(s), k = 0;
-    char *o = malloc(n + 1);
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '\\' && i + 1 < n) {
-            char c = s[i + 1];
-            if (c == 'n') { o[k++] = '\n'; i++; continue; }
-            if (c == 't') { o[k++] = '\t'; i++; continue; }
-            if (c == 'r') { o[k++] = '\r'; i++; continue; }
-            if (c == '\\') { o[k++] = '\\'; i++; continue; }
-            if (c == 'x' && i + 3 < n) {
-                char hex[3] = {s[i + 2], s[i + 3], 0};
-                o[k++] = (char)strtol(hex, NULL, 16);
-                i += 3;
-                continue;
-            }
-        }
-        o[k++] = s[i];
-    }
-    o[k] = 0;
-    if (outlen) *outlen = k;
+    size_t n;
+    char *o = corpus_unescape(s, strlen(s), &n);
+    if (outlen) *outlen = n;
     return o;
 }
 

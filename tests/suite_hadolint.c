@@ -35,24 +35,12 @@
 
 #include "dockwright.h"
 
-/* Decodes the corpus escapes (\n, \t, \r, \\; anything else is kept). */
+/* The corpus text (corpus_unescape) and the newline hadolint's harness appends. */
 static char *c_unescape(const char *s, size_t n, size_t *outlen)
 {
-    char *o = malloc(n + 2);
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '\\' && i + 1 < n) {
-            char c = s[i + 1];
-            if (c == 'n') { o[k++] = '\n'; i++; continue; }
-            if (c == 't') { o[k++] = '\t'; i++; continue; }
-            if (c == 'r') { o[k++] = '\r'; i++; continue; }
-            if (c == '\\') { o[k++] = '\\'; i++; continue; }
-        }
-        o[k++] = s[i];
-    }
-    o[k++] = '\n'; /* hadolint's harness appends one */
-    o[k] = 0;
-    *outlen = k;
+    char *o = corpus_unescape(s, n, outlen);
+    o[(*outlen)++] = '\n';
+    o[*outlen] = 0;
     return o;
 }
 
