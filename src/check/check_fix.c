@@ -21,6 +21,7 @@
 #include "../fix/fix.h"
 
 #define MAX_PASSES 10
+#define MAX_SWEEPS 3
 
 /* One fix over a run: its options, what it did, and the run's config. */
 typedef struct {
@@ -82,7 +83,8 @@ struct attempts {
 /* After the passes with every fix failed verification: the rules whose
  * fixes were taken (`took`) are tried one at a time, in table order, each
  * kept when the rules kept so far plus its own still pass; sweeps repeat
- * while one adds a rule, so that a second `fix` finds nothing more to do.
+ * while one adds a rule (at most MAX_SWEEPS: each try is up to MAX_PASSES
+ * lints), so that a second `fix` finds nothing more to do.
  * Prints why each rule left out was left out; returns the best result
  * (a->orig when no rule could be kept) and its count of fixes. */
 static void *keep_blameless(attempts *a, const bool *took, uint32_t *fixed)
@@ -94,8 +96,8 @@ static void *keep_blameless(attempts *a, const bool *took, uint32_t *fixed)
     if (!why) dw_oom();
     void *best = a->orig;
     *fixed = 0;
-    for (bool again = true; again;) {
-        again = false;
+    for (int sweep = 0, again = 1; again && sweep < MAX_SWEEPS; sweep++) {
+        again = 0;
         for (uint32_t i = 0; i < n; i++) {
             if (!took[i] || allow[i]) continue;
             allow[i] = true;
@@ -115,7 +117,7 @@ static void *keep_blameless(attempts *a, const bool *took, uint32_t *fixed)
             if (best != a->orig) a->drop(best);
             best = res;
             *fixed = f;
-            again = true;
+            again = 1;
         }
     }
     for (uint32_t i = 0; i < n; i++) {
