@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../src/dockerfile/dockerfile_int.h"
 
@@ -118,6 +119,35 @@ static const patho cases[] = {
     {"2k mount flags", mk_many_flags, NULL, 2},
 };
 
+/* A dclint comment naming a million rules (~12 MB) before the one it
+ * means: every name is looked up, the real one still silences its rule. */
+static void dclint_flood(suite *s)
+{
+    const char *name = "1M-name dclint comment";
+    char dir[] = "/tmp/dw-flood-XXXXXX";
+    if (!mkdtemp(dir)) { suite_fail(s, name, "mkdtemp failed"); return; }
+    dw_buf b = {0};
+    dw_buf_puts(&b, "# dclint disable");
+    for (int i = 0; i < 1000000; i++) dw_buf_printf(&b, " no-such-rule-%d", i % 1000);
+    dw_buf_puts(&b, " no-new-privileges\nservices:\n  web:\n    image: nginx:1.27\n");
+    char path[64];
+    snprintf(path, sizeof path, "%s/compose.yaml", dir);
+    FILE *f = fopen(path, "wb");
+    bool wrote = f && fwrite(b.p, 1, b.n, f) == b.n;
+    if (f) fclose(f);
+    dw_buf_free(&b);
+    char *argv[] = {(char *)dw_binary(), "check", "--format", "gnu", dir, NULL};
+    char *out = NULL, *err = NULL;
+    int rc = wrote ? run_capture(NULL, argv, &out, NULL, &err, NULL) : -1;
+    if (rc < 0) suite_fail(s, name, "could not run: %s", err ? err : "");
+    else if (out && strstr(out, "[no-new-privileges]")) suite_fail(s, name, "the named rule was not silenced");
+    else if (!out || !strstr(out, "[read-only-rootfs]")) suite_fail(s, name, "the other rules were silenced too: %s", out ? out : "");
+    else suite_pass(s);
+    free(out);
+    free(err);
+    remove_tree(dir);
+}
+
 void suite_pathological(void)
 {
     suite s;
@@ -151,5 +181,6 @@ void suite_pathological(void)
         dw_dockerfile_free(df);
         dw_buf_free(&b);
     }
+    dclint_flood(&s);
     suite_end(&s);
 }
