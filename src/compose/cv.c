@@ -212,12 +212,7 @@ static void keyset_init(dw_arena *a, keyset *ks, uint32_t n)
     ks->mask = cap - 1;
 }
 
-static uint32_t key_hash(dw_str k)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < k.len; i++) h = (h ^ (unsigned char)k.ptr[i]) * 16777619u;
-    return h;
-}
+static uint32_t key_hash(dw_str k) { return dw_hash(k.ptr, k.len); }
 
 /* The value stored for `k`, or UINT32_MAX; with `put` != UINT32_MAX, stores
  * it when absent. */

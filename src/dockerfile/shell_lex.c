@@ -325,13 +325,7 @@ typedef struct {
     uint32_t cap; /* power of two, or 0 when not built */
 } name_index;
 
-/* FNV-1a hash of a name. */
-static uint32_t name_hash(dw_str s)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < s.len; i++) h = (h ^ (unsigned char)s.ptr[i]) * 16777619u;
-    return h;
-}
+static uint32_t name_hash(dw_str s) { return dw_hash(s.ptr, s.len); }
 
 /* Puts entry `idx` of `set` into the index (no duplicate check). */
 static void index_insert(name_index *ix, const dw_names *set, uint32_t idx)

@@ -13,6 +13,7 @@
  * the walk leaves it, so an entry costs the same however many scopes hold
  * it. The walk reports parents before children, so scopes nest as a stack. */
 #include "context_facts.h"
+#include "context_sources.h"
 #include "copy_sources.h"
 #include "dockerignore.h"
 #include "../output/output.h"
@@ -31,138 +32,6 @@
  * folder goes); inside another suggested folder (dist) only what no build
  * needs and secrets are; secrets are never suggested inside test data,
  * vendored code or a secret folder (dw_cf_quiet_dir). */
-
-/* ---- COPY/ADD sources and RUN bind mounts ---- */
-
-/* One source read from the build context. What it names is resolved
- * before the walk by dw_copy_source_expand (BuildKit's rules: wildcards,
- * --parents, symlinks in the literal part); the walk then measures each
- * named entry as a scope. */
-typedef struct {
-    uint32_t line;
-    const char *instr;      /* "COPY", "ADD", "RUN --mount" */
-    char *source;           /* as written (expanded) */
-    bool wild;              /* BuildKit accepts it matching nothing */
-    bool whole;             /* names the context root: everything sent */
-    dw_dockerignore *exclude; /* COPY/ADD --exclude, or NULL */
-    char *pivot;            /* --parents: the folder the patterns are relative to */
-    size_t base_len;        /* the literal folder before the first wildcard (dw_copy_source_base) */
-    dw_copy_result res;
-    long named;             /* entries the source names */
-    uint64_t files, bytes, excluded;     /* sent (non-folder entries), their bytes; excluded by the ignore file */
-    uint64_t dropped_files, dropped_bytes; /* left out by --exclude */
-} copy_src;
-
-typedef struct { copy_src *v; uint32_t n, cap; } copy_list;
-
-/* A path some source names; `next` chains the other sources naming it. */
-typedef struct { size_t off; uint32_t len, src, next; } named;
-
-typedef struct {
-    copy_list *cl;
-    dw_buf paths;
-    struct { named *v; uint32_t n, cap; } v;
-    uint32_t *slots; uint32_t cap;
-    uint8_t *depths; uint32_t ndepths;   /* depths[d]: some path of depth d is named */
-    uint32_t current;
-} named_table;
-
-static uint32_t hash_bytes(const char *p, size_t n)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 16777619u;
-    return h;
-}
-
-static uint32_t *named_slot(named_table *t, const char *p, size_t n)
-{
-    uint32_t k = hash_bytes(p, n) & (t->cap - 1);
-    while (t->slots[k] != UINT32_MAX) {
-        const named *x = &t->v.v[t->slots[k]];
-        if (x->len == n && !memcmp(t->paths.p + x->off, p, n)) break;
-        k = (k + 1) & (t->cap - 1);
-    }
-    return &t->slots[k];
-}
-
-static void named_grow(named_table *t)
-{
-    uint32_t cap = t->cap ? t->cap * 2 : 64;
-    uint32_t *old = t->slots, ocap = t->cap;
-    t->slots = malloc(sizeof *t->slots * cap);
-    memset(t->slots, 0xff, sizeof *t->slots * cap);
-    t->cap = cap;
-    for (uint32_t i = 0; i < ocap; i++) {
-        if (old[i] == UINT32_MAX) continue;
-        const named *x = &t->v.v[old[i]];
-        *named_slot(t, t->paths.p + x->off, x->len) = old[i];
-    }
-    free(old);
-}
-
-static int on_named(const dw_copy_entry *e, void *ud)
-{
-    named_table *t = ud;
-    if (!e->top) return 0;
-    copy_src *c = &t->cl->v[t->current];
-    if (e->len == 1 && e->rel[0] == '.') { c->whole = true; return 0; }
-    if ((t->v.n + 1) * 2 > t->cap) named_grow(t);
-    uint32_t *slot = named_slot(t, e->rel, e->len);
-    named x = {t->paths.n, (uint32_t)e->len, t->current, *slot};
-    dw_buf_put(&t->paths, e->rel, e->len);
-    *slot = t->v.n;
-    DW_SVEC_PUSH(t->v, x);
-    uint32_t depth = 0;
-    for (size_t i = 0; i < e->len; i++) depth += e->rel[i] == '/';
-    if (depth >= t->ndepths) {
-        uint32_t n = depth + 8;
-        t->depths = realloc(t->depths, n);
-        memset(t->depths + t->ndepths, 0, n - t->ndepths);
-        t->ndepths = n;
-    }
-    t->depths[depth] = 1;
-    return 0;
-}
-
-/* Every COPY/ADD source read from the context (no --from, no URL, no
- * heredoc) and every RUN --mount=type=bind without from=, in file order. */
-static void collect_sources(const dw_dockerfile *df, copy_list *cl)
-{
-    dw_ctx_read_iter it = {0, 0, true};
-    dw_ctx_read r;
-    while (dw_ctx_read_next(df, &it, &r)) {
-        copy_src c;
-        memset(&c, 0, sizeof c);
-        c.line = r.in->line;
-        c.instr = r.mount ? "RUN --mount" : r.in->kind == DW_I_ADD ? "ADD" : "COPY";
-        c.source = strndup(r.value.ptr, r.value.len);
-        if (r.windows) dw_copy_source_slashes(c.source, r.value.len);
-        c.wild = dw_copy_has_wildcard(c.source, r.value.len);
-        char *base = malloc(r.value.len + 3);
-        c.base_len = dw_copy_source_base(c.source, r.value.len, r.parents, base);
-        if (r.parents) {
-            base[c.base_len] = 0;
-            c.pivot = base;
-        } else {
-            free(base);
-        }
-        if (!r.mount) c.exclude = dw_copy_excludes(r.in);
-        DW_SVEC_PUSH(*cl, c);
-    }
-}
-
-/* Resolves what every source names, into t. */
-static void resolve_sources(copy_list *cl, const char *dir, const dw_dockerignore *di, named_table *t)
-{
-    t->cl = cl;
-    named_grow(t);
-    for (uint32_t i = 0; i < cl->n; i++) {
-        copy_src *c = &cl->v[i];
-        dw_copy_opts o = {dir, di, c->exclude, c->pivot != NULL, false, 0};
-        t->current = i;
-        c->named = dw_copy_source_expand(&o, c->source, strlen(c->source), on_named, t, &c->res);
-    }
-}
 
 /* ---- the walk ---- */
 
@@ -290,7 +159,7 @@ static void consider_file(state *s, const dw_context_entry *e)
 
 static uint32_t hash_str(const char *p)
 {
-    return hash_bytes(p, strlen(p));
+    return dw_hash(p, strlen(p));
 }
 
 /* The suggestion keyed `key` (a rule's glob or a name), made on first use. */
@@ -399,7 +268,7 @@ static bool match_sources(state *s, const dw_context_entry *e)
     named_table *t = &s->named;
     if (e->depth >= t->ndepths || !t->depths[e->depth]) return false;
     bool literal = false;
-    for (uint32_t k = *named_slot(t, e->path, e->len); k != UINT32_MAX; k = t->v.v[k].next) {
+    for (uint32_t k = dw_ctx_named_first(t, e->path, e->len); k != UINT32_MAX; k = t->v.v[k].next) {
         uint32_t i = t->v.v[k].src;
         copy_src *c = &s->sources.v[i];
         literal |= !c->wild;
@@ -550,15 +419,6 @@ static void sugg_pattern(const sugg *g, dw_buf *b)
     dw_buf_putc(b, 0);
 }
 
-/* Why the build fails on this source, or NULL. */
-static const char *copy_failure(const copy_src *c)
-{
-    if (c->whole || c->named > 0) return NULL;
-    if (c->res.base_missing) return "not found: the build fails";
-    if (c->wild) return NULL;
-    return c->res.ignored ? "excluded by the ignore file: the build fails" : "not found: the build fails";
-}
-
 /* DIR + "/" + name, without a leading "./" for DIR = ".". */
 static char *join(const char *dir, const char *name)
 {
@@ -645,7 +505,7 @@ static void summarise(dw_context_report *r, const dw_context_stats *st)
     for (uint32_t i = 0; i < s->sources.n; i++) {
         const copy_src *c = &s->sources.v[i];
         cp[i] = (dw_context_copy){c->line, c->instr, c->source, c->files, c->bytes, c->excluded, c->dropped_files,
-                                  !c->named && !c->whole, c->res.truncated, copy_failure(c)};
+                                  !c->named && !c->whole, c->res.truncated, dw_ctx_source_failure(c)};
     }
     m->copies = cp, m->ncopies = s->sources.n;
     m->all_used = s->all_used;
@@ -691,8 +551,8 @@ dw_context_report *dw_context_report_build(const char *dir, const dw_context_rep
     s->progress = o->progress;
     s->progress_ud = o->progress_ud;
     s->heap = calloc(s->top ? s->top : 1, sizeof *s->heap);
-    if (df) collect_sources(df, &s->sources);
-    if (s->sources.n) resolve_sources(&s->sources, dir, r->di, &s->named);
+    if (df) dw_ctx_sources_collect(df, &s->sources);
+    if (s->sources.n) dw_ctx_sources_resolve(&s->sources, dir, r->di, &s->named);
     for (uint32_t i = 0; i < s->sources.n; i++) {
         copy_src *c = &s->sources.v[i];
         if (!c->whole) continue;
@@ -756,22 +616,13 @@ void dw_context_report_free(dw_context_report *r)
     for (uint32_t i = 0; i < s->tops.n; i++) free(s->tops.v[i].path);
     for (uint32_t i = 0; i < s->nheap; i++) free(s->heap[i].path);
     for (uint32_t i = 0; i < s->suggs.n; i++) { free(s->suggs.v[i].pattern); free(s->suggs.v[i].first); }
-    for (uint32_t i = 0; i < s->sources.n; i++) {
-        free(s->sources.v[i].source);
-        free(s->sources.v[i].pivot);
-        dw_dockerignore_free(s->sources.v[i].exclude);
-    }
-    dw_buf_free(&s->named.paths);
-    DW_SVEC_FREE(s->named.v);
-    free(s->named.slots);
-    free(s->named.depths);
+    dw_ctx_sources_free(&s->sources, &s->named);
     DW_SVEC_FREE(s->excl);
     for (uint32_t i = 0; i < s->unreadable.n; i++) free(s->unreadable.v[i]);
     for (uint32_t i = 0; i < s->open.n; i++) free(s->open.v[i].path);
     DW_SVEC_FREE(s->open);
     DW_SVEC_FREE(s->tops);
     DW_SVEC_FREE(s->suggs);
-    DW_SVEC_FREE(s->sources);
     DW_SVEC_FREE(s->scopes);
     DW_SVEC_FREE(s->list_off);
     DW_SVEC_FREE(s->unreadable);

@@ -73,22 +73,11 @@ static name_entry *names_v;
 static uint32_t *names_slot; /* entry index + 1, 0 = empty; linear probing */
 static uint32_t names_mask;
 
-static uint32_t name_hash(const char *p, size_t n)
-{
-    uint32_t h = 2166136261u; /* FNV-1a over the lower-cased bytes */
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)p[i];
-        if (c >= 'A' && c <= 'Z') c = (unsigned char)(c + 32);
-        h = (h ^ c) * 16777619u;
-    }
-    return h;
-}
-
 static void names_add(uint32_t *count, const char *name, size_t len, uint32_t rule, bool slug)
 {
     name_entry e = {name, (uint32_t)len, rule, slug};
     names_v[*count] = e;
-    uint32_t h = name_hash(name, len) & names_mask;
+    uint32_t h = dw_hash_lower(name, len) & names_mask;
     while (names_slot[h]) h = (h + 1) & names_mask;
     names_slot[h] = ++*count; /* equal names follow each other in table order */
 }
@@ -130,7 +119,7 @@ uint32_t dw_rules_named(const char *name, const dw_rule **out, uint32_t max)
     size_t len = strlen(name);
     dw_str want = dw_str_make(name, len);
     /* a slug names its rule alone; else every rule with the alias, in table order */
-    for (uint32_t h = name_hash(name, len) & names_mask; names_slot[h]; h = (h + 1) & names_mask) {
+    for (uint32_t h = dw_hash_lower(name, len) & names_mask; names_slot[h]; h = (h + 1) & names_mask) {
         const name_entry *e = &names_v[names_slot[h] - 1];
         if (e->len != len || !dw_str_ieq(dw_str_make(e->name, e->len), want)) continue;
         if (e->slug) {

@@ -244,3 +244,19 @@ const char *dw_suggest(dw_str word, const char *const *cands, size_t n, bool fol
     }
     return best;
 }
+
+uint32_t dw_hash(const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) h = (h ^ b[i]) * 16777619u;
+    return h;
+}
+
+uint32_t dw_hash_lower(const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) h = (h ^ (b[i] >= 'A' && b[i] <= 'Z' ? b[i] + 32u : b[i])) * 16777619u;
+    return h;
+}

@@ -109,6 +109,10 @@ const char *dw_str_chr(dw_str s, char c);
 dw_str dw_str_dup(dw_arena *a, dw_str s);       /* NUL-terminated copy */
 dw_str dw_str_lower(dw_arena *a, dw_str s);     /* ASCII lower-cased copy */
 char *dw_str_cstr(dw_arena *a, dw_str s);
+/* FNV-1a of the bytes: the hash of every open-addressing table here; the
+ * _lower form hashes ASCII letters as lower case (for case-insensitive keys). */
+uint32_t dw_hash(const void *p, size_t n);
+uint32_t dw_hash_lower(const void *p, size_t n);
 
 /* ---- UTF-8 and Unicode white space (Go's unicode.IsSpace) ---- */
 /* Decodes one code point at p (n bytes available). On invalid input returns

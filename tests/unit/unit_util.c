@@ -26,6 +26,16 @@ static const char *t_arena(void)
     return NULL;
 }
 
+static const char *t_hash(void)
+{
+    /* FNV-1a's published values: the empty string and "a" */
+    if (dw_hash("", 0) != 2166136261u) return "the empty string is the offset basis";
+    if (dw_hash("a", 1) != 0xe40c292cu) return "FNV-1a of \"a\" is e40c292c";
+    if (dw_hash_lower("Copy-Source", 11) != dw_hash("copy-source", 11)) return "_lower folds ASCII letters";
+    if (dw_hash_lower("\xc3\x89", 2) != dw_hash("\xc3\x89", 2)) return "_lower leaves other bytes";
+    return NULL;
+}
+
 static const char *t_linemap(void)
 {
     dw_arena a;
@@ -97,7 +107,7 @@ static const char *t_imageref(void)
 }
 
 static const struct { const char *name; const char *(*fn)(void); } tests[] = {
-    {"arena", t_arena}, {"linemap", t_linemap}, {"utf8", t_utf8},
+    {"arena", t_arena}, {"hash", t_hash}, {"linemap", t_linemap}, {"utf8", t_utf8},
     {"edit-distance", t_edit_distance}, {"go-quote", t_go_quote}, {"imageref", t_imageref},
 };
 
