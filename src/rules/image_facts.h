@@ -55,6 +55,9 @@ bool img_runs_root(const dw_imageref *r);
 
 /* The kind of base an image is (IMG_KIND_OTHER when not known). */
 img_kind img_kind_of(const dw_imageref *r);
+/* Whether the image itself has program `tool` (only curl and wget are in
+ * the table; scratch and distroless hold none but :debug's BusyBox wget). */
+img_fact img_base_has(const dw_imageref *r, const char *tool);
 
 /* ---- variables in FROM ---- */
 
