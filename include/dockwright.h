@@ -446,8 +446,9 @@ size_t dw_utf8_count(const char *p, size_t n);
  * controls, line/paragraph separators and bidi overrides become U+FFFD, a
  * tab or line break a space, so text from a file cannot drive a terminal. */
 void dw_out_clean(dw_buf *b, const char *s, size_t n);
-/* A size for people: "512 B", "1.5 kB", "12.0 MB" (powers of 1000), in out. */
-const char *dw_cf_size(uint64_t bytes, char out[24]);
+/* A size for people, as docker prints it: "512 B", "1.5 kB", "12.0 MB"
+ * (powers of 1000, one decimal), written to out. */
+const char *dw_format_size(uint64_t bytes, char out[24]);
 /* A jansson string of n bytes, invalid UTF-8 replaced by U+FFFD. */
 struct json_t;
 struct json_t *dw_json_text(const char *p, size_t n);

@@ -50,14 +50,14 @@ static const char context_usage[] =
 static void put_human(dw_buf *b, uint64_t n)
 {
     char t[24];
-    dw_buf_puts(b, dw_cf_size(n, t));
+    dw_buf_puts(b, dw_format_size(n, t));
 }
 
 /* The same, right-aligned in 9 columns. */
 static void put_size(dw_buf *b, uint64_t n)
 {
     char t[24];
-    dw_buf_printf(b, "%9s", dw_cf_size(n, t));
+    dw_buf_printf(b, "%9s", dw_format_size(n, t));
 }
 
 static double elapsed(const struct timespec *a, const struct timespec *b)

@@ -200,20 +200,3 @@ void dw_cf_ignore_pattern(const dw_cf_fact *f, const char *path, size_t len, dw_
     if (f && f->name[0] == '*') dw_buf_puts(out, f->name);
     else dw_buf_put(out, path + base, len - base);
 }
-
-const char *dw_cf_size(uint64_t n, char out[24])
-{
-    static const char *const units[] = {"kB", "MB", "GB", "TB", "PB", "EB"};
-    if (n < 1000) {
-        snprintf(out, 24, "%llu B", (unsigned long long)n);
-        return out;
-    }
-    double v = (double)n;
-    int u = -1;
-    while (v >= 999.95 && u < 5) {
-        v /= 1000;
-        u++;
-    }
-    snprintf(out, 24, "%.1f %s", v, units[u]);
-    return out;
-}

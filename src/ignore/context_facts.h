@@ -67,8 +67,5 @@ const dw_cf_fact *dw_cf_table(uint32_t *n);
 /* "vcs", "dependencies", "build-output", "cache", "secret", "editor". */
 const char *dw_cf_category_name(dw_cf_category c);
 
-/* A size as docker prints it (decimal units, one decimal): "512 B",
- * "12.3 MB", "4.9 GB". */
-const char *dw_cf_size(uint64_t bytes, char out[24]);
 
 #endif

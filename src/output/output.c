@@ -187,3 +187,21 @@ void dw_out_xml(dw_buf *b, const char *s, size_t n, bool attr)
         i += (size_t)w;
     }
 }
+
+/* Decimal units with one decimal, as docker prints sizes. */
+const char *dw_format_size(uint64_t n, char out[24])
+{
+    static const char *const units[] = {"kB", "MB", "GB", "TB", "PB", "EB"};
+    if (n < 1000) {
+        snprintf(out, 24, "%llu B", (unsigned long long)n);
+        return out;
+    }
+    double v = (double)n;
+    int u = -1;
+    while (v >= 999.95 && u < 5) {
+        v /= 1000;
+        u++;
+    }
+    snprintf(out, 24, "%.1f %s", v, units[u]);
+    return out;
+}

@@ -372,7 +372,7 @@ static void heavy_folders(const dw_context_index *ci, dw_buf *b, dw_buf *lines)
         const dw_wk_folder *f = &ci->wk[i];
         if (!f->fact || !f->fact->severe || !f->sent) continue;
         char size[24];
-        dw_cf_size(f->bytes, size);
+        dw_format_size(f->bytes, size);
         dw_buf_printf(b, "%s%s", b->n ? ", " : "", f->path);
         if (f->bytes) dw_buf_printf(b, " (%s)", size);
         dw_buf_puts(lines, lines->n ? ", `" : "`");
@@ -430,14 +430,14 @@ void check_context_large(dw_lint *ctx)
     scan_index(ctx, ci);
     if (ci->stats.bytes <= LARGE_CONTEXT) return;
     char size[24];
-    dw_cf_size(ci->stats.bytes, size);
+    dw_format_size(ci->stats.bytes, size);
     /* the entries that make the size: the largest, and the others while
      * they weigh at least 5% of the total */
     dw_buf top = {0}, names = {0};
     for (uint32_t i = 0; i < ci->nlargest && ci->largest[i].bytes; i++) {
         if (i && ci->largest[i].bytes < ci->stats.bytes / 20) break;
         char sz[24];
-        dw_cf_size(ci->largest[i].bytes, sz);
+        dw_format_size(ci->largest[i].bytes, sz);
         const char *slash = ci->largest[i].dir ? "/" : "";
         dw_buf_printf(&top, "%s%s%s %s", i ? ", " : "", ci->largest[i].path, slash, sz);
         dw_buf_printf(&names, "%s`%s%s`", i ? ", " : "", ci->largest[i].path, slash);

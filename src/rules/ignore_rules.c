@@ -58,7 +58,7 @@ void check_dockerignore_incomplete(dw_lint *ctx)
         const dw_wk_folder *f = &ci->wk[k];
         if (!f->fact || !f->sent) continue;
         char size[24];
-        dw_cf_size(f->bytes, size);
+        dw_format_size(f->bytes, size);
         dw_buf_printf(&found, "%s%s", found.n ? ", " : "", f->path);
         if (f->bytes && f->sent > 1) dw_buf_printf(&found, " (%s, %u folders)", size, f->sent);
         else if (f->bytes) dw_buf_printf(&found, " (%s)", size);
