@@ -7,6 +7,7 @@
 #define DW_SH_MISC_H
 
 #include "hl_util.h"
+#include "sh_pkg.h"
 #include "../shell/sh_cmd.h"
 
 /* The run of instruction `i` when its commands can be judged: a RUN (or,
@@ -14,8 +15,8 @@
  * pwsh/cmd SHELL, nor a heredoc run by another interpreter. NULL otherwise. */
 static inline const sh_run *ms_run(sh_run **runs, uint32_t i, bool onbuild)
 {
-    const sh_run *r = runs ? runs[i] : NULL;
-    if (!r || r->skip != SH_SKIP_NONE || !r->instr) return NULL;
+    const sh_run *r = pkg_run(runs, i);
+    if (!r || !r->instr) return NULL;
     if (!onbuild && r->top->kind == DW_I_ONBUILD) return NULL;
     return r;
 }
