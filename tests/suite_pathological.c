@@ -66,6 +66,17 @@ static void mk_stage_chain_env(dw_buf *b)
         dw_buf_printf(b, "FROM s%d AS s%d\nENV V%d=$V%d\nARG A%d=x\n", i - 1, i, i, i - 1, i);
 }
 
+/* a 40k-stage chain where every stage reads a variable of the root, one
+ * of its parent and one set nowhere: each look-up must stop early (the
+ * answers remembered on the way, the names set in the tree), not walk the
+ * chain, which made this quadratic */
+static void mk_deep_chain_lookups(dw_buf *b)
+{
+    dw_buf_puts(b, "FROM alpine AS s0\nENV ROOT=r\n");
+    for (int i = 1; i < 40000; i++)
+        dw_buf_printf(b, "FROM s%d AS s%d\nENV V%d=$ROOT W%d=${V%d:-x}\nWORKDIR /$NOPE%d\n", i - 1, i, i, i, i - 1, i);
+}
+
 static void mk_empty(dw_buf *b) { (void)b; }
 
 static void mk_deep_json(dw_buf *b)
@@ -111,6 +122,7 @@ static const patho cases[] = {
     {"invalid UTF-8", mk_invalid_utf8, NULL, 5},
     {"10k stages", mk_stages, NULL, 19999},
     {"10k-stage chain with ENV and ARG", mk_stage_chain_env, NULL, 29998},
+    {"40k-stage chain of look-ups", mk_deep_chain_lookups, NULL, 119998},
     {"empty file", mk_empty, "empty", 0},
     {"60k nested brackets", mk_deep_json, NULL, 2},
     {"5k heredocs on one line", mk_many_heredocs, NULL, 2},

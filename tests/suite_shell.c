@@ -561,6 +561,55 @@ static void unit_many_names(suite *s)
 }
 
 /* Our own cases: modes, escape characters, error texts, corner cases. */
+/* Environments linked into a tree, with their indexes: a child sees its
+ * parent's variables and overrides them, answers remembered on the way up
+ * do not outlive an override, a name set nowhere is unset, siblings do not
+ * see each other, and a stage with many variables (hashed) answers like
+ * one with few (scanned). */
+static void unit_env_tree(suite *s)
+{
+    dw_arena a;
+    dw_arena_init(&a);
+    dw_env root = {0}, sib = {0};
+    dw_env_set(&a, &root, dw_str_c("A"), dw_str_c("1"));
+    dw_env_set(&a, &root, dw_str_c("B"), dw_str_c("2"));
+    enum { DEPTH = 300 };
+    dw_env *chain = DW_NEW(&a, dw_env, DEPTH);
+    dw_env_link(&a, &chain[0], &root);
+    dw_env_link(&a, &sib, &root);
+    dw_env_set(&a, &sib, dw_str_c("S"), dw_str_c("sib"));
+    for (int i = 1; i < DEPTH; i++) {
+        dw_env_link(&a, &chain[i], &chain[i - 1]);
+        if (i == 100) dw_env_set(&a, &chain[i], dw_str_c("B"), dw_str_c("100"));
+        if (i == 200) /* more than a scan's worth: this one is hashed */
+            for (int k = 0; k < 20; k++) {
+                char *n = dw_arena_printf(&a, "K%d", k);
+                dw_env_set(&a, &chain[i], dw_str_c(n), dw_str_c(n));
+            }
+    }
+    dw_str v;
+    const char *why = NULL;
+    dw_env *last = &chain[DEPTH - 1];
+    if (!dw_env_get(last, dw_str_c("A"), &v) || !dw_str_eqc(v, "1")) why = "A from the root";
+    else if (!dw_env_get(last, dw_str_c("B"), &v) || !dw_str_eqc(v, "100")) why = "B overridden at 100";
+    else if (!dw_env_get(&chain[50], dw_str_c("B"), &v) || !dw_str_eqc(v, "2")) why = "B above the override";
+    else if (dw_env_get(last, dw_str_c("S"), &v)) why = "a sibling's variable";
+    else if (dw_env_get(last, dw_str_c("NOPE"), &v)) why = "a name set nowhere";
+    else if (!dw_env_get(last, dw_str_c("K7"), &v) || !dw_str_eqc(v, "K7")) why = "K7 from the hashed stage";
+    else if (dw_env_get(&chain[150], dw_str_c("K7"), &v)) why = "K7 above the stage that sets it";
+    if (!why) {
+        /* the last stage remembered A = 1 and S unset; its own settings win */
+        dw_env_set(&a, last, dw_str_c("A"), dw_str_c("own"));
+        dw_env_set(&a, last, dw_str_c("S"), dw_str_c("own-s"));
+        if (!dw_env_get(last, dw_str_c("A"), &v) || !dw_str_eqc(v, "own")) why = "an own A over a remembered one";
+        else if (!dw_env_get(last, dw_str_c("S"), &v) || !dw_str_eqc(v, "own-s")) why = "an own S over a remembered absence";
+        else if (!dw_env_get(&chain[DEPTH - 2], dw_str_c("A"), &v) || !dw_str_eqc(v, "1")) why = "the parent keeps A = 1";
+    }
+    if (why) suite_fail(s, "env-tree", "%s", why);
+    else suite_pass(s);
+    dw_arena_free(&a);
+}
+
 void suite_unit_shell_lex(void)
 {
     suite s;
@@ -575,5 +624,6 @@ void suite_unit_shell_lex(void)
     }
     unit_nesting(&s);
     unit_many_names(&s);
+    unit_env_tree(&s);
     suite_end(&s);
 }

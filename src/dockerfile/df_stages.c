@@ -334,7 +334,7 @@ void dw_stages_step(dw_parser *p, uint32_t i)
             } else if (bs >= 0) {
                 st->base_kind = DW_BASE_STAGE;
                 st->base_stage = bs;
-                env->parent = envs[bs]; /* shared, not copied: a long chain stays linear */
+                dw_env_link(a, env, envs[bs]); /* shared, not copied: a long chain stays linear */
             } else {
                 st->base_kind = DW_BASE_IMAGE;
                 dw_imageref_parse(a, st->base_expanded, &st->image);

@@ -285,11 +285,96 @@ static bool env_name_eq(const dw_env *env, dw_str a, dw_str b)
     return env->fold_case ? dw_str_ieq(a, b) : dw_str_eq(a, b);
 }
 
+/* ---- the indexes (see shell_lex.h) ---- */
+
+enum { SLOT_EMPTY, SLOT_OWN, SLOT_INHERITED, SLOT_ABSENT };
+
+typedef struct {
+    dw_str name, value;
+    uint32_t hash;
+    uint32_t own;   /* SLOT_OWN: the index in v */
+    uint8_t state;
+} env_slot;
+
+struct dw_env_index {
+    env_slot *s;
+    uint32_t cap, n; /* cap: a power of two, kept at most half full */
+};
+
+#define ENV_SCAN_MAX 8 /* own variables looked up by a scan; more get a hash */
+
+static uint32_t env_hash(const dw_env *env, dw_str name)
+{
+    return env->fold_case ? dw_hash_lower(name.ptr, name.len) : dw_hash(name.ptr, name.len);
+}
+
+/* The slot of `name` in ix, or the empty slot where it would go. */
+static env_slot *ix_find(const dw_env *env, const dw_env_index *ix, dw_str name, uint32_t h)
+{
+    for (uint32_t k = h & (ix->cap - 1);; k = (k + 1) & (ix->cap - 1)) {
+        env_slot *sl = &ix->s[k];
+        if (sl->state == SLOT_EMPTY || (sl->hash == h && env_name_eq(env, sl->name, name))) return sl;
+    }
+}
+
+static env_slot *ix_put(dw_arena *a, const dw_env *env, dw_env_index *ix, dw_str name, uint32_t h)
+{
+    if (2 * (ix->n + 1) > ix->cap) {
+        dw_env_index old = *ix;
+        ix->cap = old.cap ? 2 * old.cap : 4;
+        ix->s = DW_NEW(a, env_slot, ix->cap);
+        for (uint32_t k = 0; k < old.cap; k++)
+            if (old.s[k].state != SLOT_EMPTY) *ix_find(env, ix, old.s[k].name, old.s[k].hash) = old.s[k];
+    }
+    env_slot *sl = ix_find(env, ix, name, h);
+    if (sl->state == SLOT_EMPTY) {
+        ix->n++;
+        sl->name = name;
+        sl->hash = h;
+    }
+    return sl;
+}
+
+/* The own-variable index of env, made when it first has more than a few. */
+static dw_env_index *own_index(dw_env *env)
+{
+    if (!env->ix) {
+        env->ix = DW_NEW(env->arena, dw_env_index, 1);
+        for (uint32_t i = 0; i < env->n; i++) {
+            env_slot *sl = ix_put(env->arena, env, env->ix, env->v[i].name, env_hash(env, env->v[i].name));
+            sl->state = SLOT_OWN;
+            sl->own = i;
+            sl->value = env->v[i].value;
+        }
+    }
+    return env->ix;
+}
+
+static void tree_add(dw_env *env, dw_str name)
+{
+    if (env->tree) ix_put(env->arena, env, env->tree, name, env_hash(env, name))->state = SLOT_OWN;
+}
+
 /* Sets name to value: replaces the value of an existing entry with the same
  * name, else appends an entry (the vector grows in the arena). The strings
  * are not copied; they must live as long as the environment. */
 void dw_env_set(dw_arena *a, dw_env *env, dw_str name, dw_str value)
 {
+    if (!env->arena) env->arena = a;
+    tree_add(env, name);
+    if (env->ix || env->n >= ENV_SCAN_MAX) {
+        env_slot *sl = ix_put(a, env, own_index(env), name, env_hash(env, name));
+        if (sl->state == SLOT_OWN) {
+            env->v[sl->own].value = value;
+        } else { /* new here, or a remembered answer it now overrides */
+            dw_env_var var = {name, value};
+            DW_VEC_PUSH(a, *env, var);
+            sl->state = SLOT_OWN;
+            sl->own = env->n - 1;
+        }
+        sl->value = value;
+        return;
+    }
     for (uint32_t i = env->n; i-- > 0;) {
         if (env_name_eq(env, env->v[i].name, name)) {
             env->v[i].value = value;
@@ -300,19 +385,77 @@ void dw_env_set(dw_arena *a, dw_env *env, dw_str name, dw_str value)
     DW_VEC_PUSH(a, *env, var);
 }
 
+void dw_env_link(dw_arena *a, dw_env *env, const dw_env *parent)
+{
+    dw_env *p = (dw_env *)parent; /* the indexes are caches */
+    env->arena = a;
+    env->parent = parent;
+    env->fold_case = parent->fold_case;
+    if (!p->tree) { /* the first child: the tree starts with the root's names */
+        if (!p->arena) p->arena = a;
+        p->tree = DW_NEW(a, dw_env_index, 1);
+        for (uint32_t i = 0; i < p->n; i++) tree_add(p, p->v[i].name);
+    }
+    env->tree = p->tree;
+    for (uint32_t i = 0; i < env->n; i++) tree_add(env, env->v[i].name);
+}
+
+/* name's hash as env compares names (computed once per mode). */
+typedef struct { dw_str name; uint32_t h[2]; bool have[2]; } env_key;
+
+static uint32_t key_hash(const dw_env *env, env_key *k)
+{
+    int m = env->fold_case;
+    if (!k->have[m]) {
+        k->h[m] = env_hash(env, k->name);
+        k->have[m] = true;
+    }
+    return k->h[m];
+}
+
+/* env's own answer for the name: 1 set (*value), 0 known unset, -1 not
+ * known here (ask the parent). */
+static int own_answer(const dw_env *env, env_key *k, dw_str *value)
+{
+    if (env->ix) {
+        const env_slot *sl = ix_find(env, env->ix, k->name, key_hash(env, k));
+        if (sl->state == SLOT_EMPTY) return -1;
+        *value = sl->value;
+        return sl->state != SLOT_ABSENT;
+    }
+    for (uint32_t i = env->n; i-- > 0;) {
+        if (env_name_eq(env, env->v[i].name, k->name)) {
+            *value = env->v[i].value;
+            return 1;
+        }
+    }
+    return -1;
+}
+
 /* Looks name up, the last matching entry winning; returns true and sets
  * *value when it is set. A NULL env is empty. */
 bool dw_env_get(const dw_env *env, dw_str name, dw_str *value)
 {
-    for (; env; env = env->parent) {
-        for (uint32_t i = env->n; i-- > 0;) {
-            if (env_name_eq(env, env->v[i].name, name)) {
-                if (value) *value = env->v[i].value;
-                return true;
-            }
-        }
+    if (!env) return false;
+    env_key k = {name, {0, 0}, {false, false}};
+    dw_str v = {0};
+    /* a name set nowhere in the tree: no walk */
+    if (env->tree && ix_find(env, env->tree, name, key_hash(env, &k))->state == SLOT_EMPTY) return false;
+    int found = -1;
+    const dw_env *at = env;
+    for (; at; at = at->parent)
+        if ((found = own_answer(at, &k, &v)) >= 0) break;
+    if (found < 0) found = 0;
+    /* remember the answer in the linked environments passed on the way,
+     * so that the next look-up from below stops at the first of them */
+    for (const dw_env *e = env; e != at && e->parent && e->arena; e = e->parent) {
+        dw_env *m = (dw_env *)e; /* the indexes are caches */
+        env_slot *sl = ix_put(m->arena, m, own_index(m), name, key_hash(m, &k));
+        sl->state = found ? SLOT_INHERITED : SLOT_ABSENT;
+        sl->value = v;
     }
-    return false;
+    if (found && value) *value = v;
+    return found != 0;
 }
 
 /* ---- name sets (matched / unmatched) ---------------------------------- */

@@ -11,16 +11,31 @@
 typedef struct { dw_str name, value; } dw_env_var;
 /* An environment: its own variables, then (for a stage built FROM another
  * stage) the parent's, looked up after its own. Sharing the parent instead
- * of copying it keeps a chain of thousands of stages linear. */
+ * of copying it keeps a chain of thousands of stages linear; so do the
+ * indexes (shell_lex.c): a hash of the own variables once there are more
+ * than a few, the answers found through the parents (kept in each
+ * environment a look-up passed, so the next look-up from below stops
+ * there), and, for a tree of linked environments, the names set anywhere
+ * in it (a name set nowhere is answered without a walk). Zero-initialised
+ * is empty. */
+typedef struct dw_env_index dw_env_index;
 typedef struct dw_env {
     dw_env_var *v;
     uint32_t n, cap;
     bool fold_case; /* Windows: names compare case-insensitively */
     const struct dw_env *parent;
+    dw_arena *arena;      /* where the indexes grow: set by dw_env_set and dw_env_link */
+    dw_env_index *ix;     /* own variables and remembered answers, or NULL */
+    dw_env_index *tree;   /* names set in the tree, shared by its environments, or NULL */
 } dw_env;
 
+/* Sets `name` (not copied: the strings must outlive the environment). */
 void dw_env_set(dw_arena *a, dw_env *env, dw_str name, dw_str value);
-/* Looks `name` up; returns true and sets *value when set. */
+/* Makes `parent` (whose variables are all set by now) the environment
+ * `env` inherits from. */
+void dw_env_link(dw_arena *a, dw_env *env, const dw_env *parent);
+/* Looks `name` up; returns true and sets *value when set. (Remembers the
+ * answer in the environments it passed: not for concurrent use.) */
 bool dw_env_get(const dw_env *env, dw_str name, dw_str *value);
 
 typedef struct {
