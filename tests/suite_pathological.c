@@ -131,33 +131,63 @@ static const patho cases[] = {
     {"2k mount flags", mk_many_flags, NULL, 2},
 };
 
+/* Runs `dockwright check --format gnu` on a folder holding one file
+ * `name` with the text in b (freed); the output in *out (to free), or -1. */
+static int check_text(const char *file, dw_buf *b, char **out)
+{
+    char dir[] = "/tmp/dw-patho-XXXXXX";
+    *out = NULL;
+    if (!mkdtemp(dir)) { dw_buf_free(b); return -1; }
+    char path[64];
+    snprintf(path, sizeof path, "%s/%s", dir, file);
+    FILE *f = fopen(path, "wb");
+    bool wrote = f && fwrite(b->p, 1, b->n, f) == b->n;
+    if (f) fclose(f);
+    dw_buf_free(b);
+    char *argv[] = {(char *)dw_binary(), "check", "--format", "gnu", dir, NULL};
+    char *err = NULL;
+    int rc = wrote ? run_capture(NULL, argv, out, NULL, &err, NULL) : -1;
+    free(err);
+    remove_tree(dir);
+    return rc;
+}
+
 /* A dclint comment naming a million rules (~12 MB) before the one it
  * means: every name is looked up, the real one still silences its rule. */
 static void dclint_flood(suite *s)
 {
     const char *name = "1M-name dclint comment";
-    char dir[] = "/tmp/dw-flood-XXXXXX";
-    if (!mkdtemp(dir)) { suite_fail(s, name, "mkdtemp failed"); return; }
     dw_buf b = {0};
     dw_buf_puts(&b, "# dclint disable");
     for (int i = 0; i < 1000000; i++) dw_buf_printf(&b, " no-such-rule-%d", i % 1000);
     dw_buf_puts(&b, " no-new-privileges\nservices:\n  web:\n    image: nginx:1.27\n");
-    char path[64];
-    snprintf(path, sizeof path, "%s/compose.yaml", dir);
-    FILE *f = fopen(path, "wb");
-    bool wrote = f && fwrite(b.p, 1, b.n, f) == b.n;
-    if (f) fclose(f);
-    dw_buf_free(&b);
-    char *argv[] = {(char *)dw_binary(), "check", "--format", "gnu", dir, NULL};
-    char *out = NULL, *err = NULL;
-    int rc = wrote ? run_capture(NULL, argv, &out, NULL, &err, NULL) : -1;
-    if (rc < 0) suite_fail(s, name, "could not run: %s", err ? err : "");
+    char *out;
+    int rc = check_text("compose.yaml", &b, &out);
+    if (rc < 0) suite_fail(s, name, "could not run");
     else if (out && strstr(out, "[no-new-privileges]")) suite_fail(s, name, "the named rule was not silenced");
     else if (!out || !strstr(out, "[read-only-rootfs]")) suite_fail(s, name, "the other rules were silenced too: %s", out ? out : "");
     else suite_pass(s);
     free(out);
-    free(err);
-    remove_tree(dir);
+}
+
+/* 10,000 ENV in one stage, each reading a name nobody sets: BuildKit
+ * compares every undefined name with every variable for "did you mean"
+ * (quadratic); the first findings still get a suggestion. */
+static void undefined_flood(suite *s)
+{
+    const char *name = "10k undefined variables among 10k";
+    dw_buf b = {0};
+    dw_buf_puts(&b, "FROM alpine:3.20\n");
+    for (int i = 0; i < 10000; i++) dw_buf_printf(&b, "ENV V%d=$V%dx\n", i, i / 2);
+    char *out;
+    int rc = check_text("Dockerfile", &b, &out);
+    size_t n = 0;
+    for (const char *p = out; p && (p = strstr(p, "[undefined-var]")); p++) n++;
+    if (rc < 0) suite_fail(s, name, "could not run");
+    else if (n != 10000) suite_fail(s, name, "%zu undefined-var findings, not 10000", n);
+    else if (!strstr(out, "(did you mean $V3?)")) suite_fail(s, name, "no suggestion on the first findings");
+    else suite_pass(s);
+    free(out);
 }
 
 void suite_pathological(void)
@@ -194,5 +224,6 @@ void suite_pathological(void)
         dw_buf_free(&b);
     }
     dclint_flood(&s);
+    undefined_flood(&s);
     suite_end(&s);
 }

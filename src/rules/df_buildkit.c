@@ -141,6 +141,22 @@ static void suggest_add(suggestion *sg, dw_str word, dw_str cand)
     if (d < sg->dist) { sg->dist = d; sg->best = cand; }
 }
 
+/* Comparisons one rule may spend on suggestions in a file: a file with
+ * thousands of undefined names and thousands of variables (BuildKit
+ * compares every pair) gets its later findings without "did you mean"
+ * rather than a quadratic run. A name gets all of its candidates or none. */
+#define SUGGEST_WORK_MAX 2000000u
+
+static void suggest_from(suggestion *sg, dw_str word, const dw_env *env, uint64_t *work)
+{
+    if (*work + env->n > SUGGEST_WORK_MAX) {
+        sg->exact = true; /* no suggestion */
+        return;
+    }
+    *work += env->n;
+    for (uint32_t e = 0; e < env->n; e++) suggest_add(sg, word, env->v[e].name);
+}
+
 static const char *did_you_mean(dw_arena *a, const suggestion *sg, const char *prefix)
 {
     if (sg->exact || !sg->best.len) return "";
@@ -195,6 +211,7 @@ typedef struct {
     dw_env env;       /* names with a value: automatic platform args, global ARGs */
     dw_env declared;  /* every global ARG name, with or without a value */
     bool failed;      /* a default value did not expand */
+    uint64_t suggest_work; /* see suggest_from */
 } global_scope;
 
 /* BuildKit's defaultArgs + buildMetaArgs: automatic values (a build arg
@@ -663,7 +680,7 @@ void check_maintainer_deprecated(dw_lint *ctx)
 
 /* ---- undefined-arg-in-from (UndefinedArgInFrom) ---- */
 
-static void undefined_in_from_word(dw_lint *ctx, const global_scope *g, const dw_instr *in, dw_str word,
+static void undefined_in_from_word(dw_lint *ctx, global_scope *g, const dw_instr *in, dw_str word,
                                    dw_span span)
 {
     if (!has_byte(word, '$')) return;
@@ -676,8 +693,8 @@ static void undefined_in_from_word(dw_lint *ctx, const global_scope *g, const dw
         dw_str name = un.v[k];
         if (env_has(&g->declared, name) || env_has(&g->env, name)) continue;
         suggestion sg = {.dist = 3};
-        for (uint32_t e = 0; e < g->declared.n; e++) suggest_add(&sg, name, g->declared.v[e].name);
-        for (uint32_t e = 0; e < g->env.n; e++) suggest_add(&sg, name, g->env.v[e].name);
+        suggest_from(&sg, name, &g->declared, &g->suggest_work);
+        suggest_from(&sg, name, &g->env, &g->suggest_work);
         dw_diag *d = dw_report(ctx, in, var_span(ctx->df, span, name),
                                "FROM uses '%.*s', which no global ARG declares%s", (int)name.len, name.ptr,
                                did_you_mean(ctx->a, &sg, ""));
@@ -836,6 +853,7 @@ typedef struct {
     stage_scope *sc;
     const dw_instr *in;
     bool report;
+    uint64_t suggest_work; /* see suggest_from */
 } var_walk;
 
 /* Expands `word` in the stage environment (BuildKit's ProcessWord) and
@@ -858,7 +876,7 @@ static dw_str expand_word(var_walk *w, dw_str word, dw_span span)
         dw_str name = un.v[k];
         if (env_has(&w->sc->declared, name) || non_env_arg(name)) continue;
         suggestion sg = {.dist = 3};
-        for (uint32_t e = 0; e < w->sc->env.n; e++) suggest_add(&sg, name, w->sc->env.v[e].name);
+        suggest_from(&sg, name, &w->sc->env, &w->suggest_work);
         dw_diag *d = dw_report(w->ctx, w->in, var_span(w->ctx->df, span, name),
                                "variable '$%.*s' is used but not defined%s", (int)name.len, name.ptr,
                                did_you_mean(w->ctx->a, &sg, "$"));
