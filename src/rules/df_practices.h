@@ -62,13 +62,13 @@ const char *prac_cache_dir(dw_lint *ctx, const dw_instr *run, prac_pm pm, const 
  * stages it is built FROM, latest first, until fn says yes: that one, or
  * NULL. */
 typedef bool (*prac_instr_fn)(const dw_instr *x, void *ud);
-const dw_instr *prac_find_back(const dw_lint *ctx, const dw_instr *in, dw_instr_kind kind, prac_instr_fn fn,
+const dw_instr *prac_find_back(dw_lint *ctx, const dw_instr *in, dw_instr_kind kind, prac_instr_fn fn,
                                void *ud);
 
 /* The value ENV gives `name` where `in` runs (in its stage or a stage it is
  * built FROM), expanded when the parser expanded it; { NULL, 0 } when no
  * ENV of the Dockerfile sets it. */
-dw_str prac_env_value(const dw_lint *ctx, const dw_instr *in, const char *name);
+dw_str prac_env_value(dw_lint *ctx, const dw_instr *in, const char *name);
 
 /* "name sub" of a command, for messages: `npm ci`, `pip install`, and
  * the word after for the two-word sub-commands `go mod download`, `uv pip

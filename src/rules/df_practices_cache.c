@@ -199,7 +199,7 @@ static bool has_value(const dw_instr *x, void *ud)
     return x->nargs > 0;
 }
 
-static run_user user_at(const dw_lint *ctx, const dw_instr *run)
+static run_user user_at(dw_lint *ctx, const dw_instr *run)
 {
     run_user none = {NULL, {NULL, 0}};
     const dw_instr *x = prac_find_back(ctx, run, DW_I_USER, has_value, NULL);

@@ -297,17 +297,29 @@ const dw_str *prac_workdirs(dw_lint *ctx)
     return at;
 }
 
-const dw_instr *prac_find_back(const dw_lint *ctx, const dw_instr *in, dw_instr_kind kind, prac_instr_fn fn,
-                               void *ud)
+/* The instructions of `kind` examined by one look-back at most: a stage
+ * with thousands of ENV before each of thousands of RUN would make every
+ * RUN walk them all. Past it the look-back finds nothing. */
+#define FIND_BACK_MAX 4096
+
+const dw_instr *prac_find_back(dw_lint *ctx, const dw_instr *in, dw_instr_kind kind, prac_instr_fn fn, void *ud)
 {
     const dw_dockerfile *df = ctx->df;
+    uint32_t n, seen = 0;
+    const uint32_t *of = dw_lint_kind_index(ctx, kind, &n);
     int s = in->stage;
     uint32_t end = (uint32_t)(in - df->instrs);
     for (int hops = 0; s >= 0 && (uint32_t)s < df->nstages && hops < 256; hops++) {
         const dw_stage *st = &df->stages[s];
-        for (uint32_t j = end; j-- > st->first;) {
-            const dw_instr *x = &df->instrs[j];
-            if (x->kind == kind && fn(x, ud)) return x;
+        uint32_t lo = 0, hi = n; /* the first of `of` at or after end */
+        while (lo < hi) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            if (of[mid] < end) lo = mid + 1; else hi = mid;
+        }
+        for (uint32_t k = lo; k-- > 0 && of[k] >= st->first;) {
+            if (++seen > FIND_BACK_MAX) return NULL;
+            const dw_instr *x = &df->instrs[of[k]];
+            if (fn(x, ud)) return x;
         }
         s = pkg_base_stage(ctx, s);
         if (s >= 0 && (uint32_t)s < df->nstages) end = df->stages[s].first + df->stages[s].count;
@@ -328,7 +340,7 @@ static bool env_sets(const dw_instr *x, void *ud)
     return false;
 }
 
-dw_str prac_env_value(const dw_lint *ctx, const dw_instr *in, const char *name)
+dw_str prac_env_value(dw_lint *ctx, const dw_instr *in, const char *name)
 {
     env_lookup e = {name, {NULL, 0}};
     prac_find_back(ctx, in, DW_I_ENV, env_sets, &e);

@@ -47,6 +47,8 @@ struct dw_lint_state {
     bool runs_done;
     const char *context_dir; /* on first use */
     struct dw_context_index *context_index; /* on first use; freed after the rules ran */
+    uint32_t *by_kind;                  /* on first use: instruction indices grouped by kind */
+    uint32_t kind_start[DW_I__COUNT + 1];
 };
 
 /* ---- check options ---- */
@@ -394,6 +396,24 @@ sh_run **dw_lint_runs(dw_lint *ctx)
         ctx->state->runs_done = true;
     }
     return ctx->state->runs;
+}
+
+const uint32_t *dw_lint_kind_index(dw_lint *ctx, dw_instr_kind k, uint32_t *n)
+{
+    dw_lint_state *st = ctx->state;
+    const dw_dockerfile *df = ctx->df;
+    if (!st->by_kind) { /* a counting sort: each kind's indices stay in file order */
+        uint32_t *at = st->kind_start;
+        memset(at, 0, sizeof st->kind_start);
+        for (uint32_t i = 0; i < df->ninstrs; i++) at[df->instrs[i].kind + 1]++;
+        for (int j = 0; j < DW_I__COUNT; j++) at[j + 1] += at[j];
+        uint32_t fill[DW_I__COUNT];
+        memcpy(fill, at, sizeof fill);
+        st->by_kind = DW_NEW(ctx->a, uint32_t, df->ninstrs + 1);
+        for (uint32_t i = 0; i < df->ninstrs; i++) st->by_kind[fill[df->instrs[i].kind]++] = i;
+    }
+    *n = st->kind_start[k + 1] - st->kind_start[k];
+    return st->by_kind + st->kind_start[k];
 }
 
 const char *dw_lint_context_dir(dw_lint *ctx)

@@ -75,6 +75,12 @@ struct sh_run;
  * instruction is not a RUN or ONBUILD RUN. */
 struct sh_run **dw_lint_runs(dw_lint *ctx);
 
+/* The indices of the file's instructions of kind k, in file order (*n of
+ * them), built for every kind once per file on first use: rules that look
+ * back for "the last USER" or "the ENV that set X" walk these instead of
+ * every instruction. */
+const uint32_t *dw_lint_kind_index(dw_lint *ctx, dw_instr_kind k, uint32_t *n);
+
 /* The stage an instruction belongs to, or NULL before the first FROM. */
 const dw_stage *dw_lint_stage(const dw_lint *ctx, const dw_instr *in);
 /* True when stage `s` is the final stage or one it is built from (FROM,
