@@ -435,6 +435,7 @@ void dw_node_build(dw_parser *p, dw_instr *in, dw_str line)
             sub->stage = -1;
             sub->from_stage = -1;
             sub->span = in->args_span;
+            sub->original = args; /* the trigger's text: its pieces end where the parent's do */
             dw_node_build(p, sub, args);
             in->sub = sub;
             if (sub->error && !in->error) in->error = sub->error;

@@ -489,6 +489,7 @@ static dw_dockerfile *parse(const char *path, const char *src, size_t len, size_
         dw_node_build(&p, in, in->original);
         read_heredocs(&p, &r, in);
         in->end_line = r.lineno;
+        if (in->sub) in->sub->end_line = in->end_line;
         df->ninstrs = ++ninstrs;
         dw_validate_instr(&p, in);
         dw_stages_step(&p, ninstrs - 1);
