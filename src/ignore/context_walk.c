@@ -197,7 +197,7 @@ static int walk_dir(walker *w, int fd, uint32_t depth, const size_t *parent_matc
         DW_SVEC_PUSH(w->ents, e);
     }
     uint32_t n = w->ents.n - first;
-    ent *es = w->ents.v + first;
+    ent *es = n ? w->ents.v + first : NULL; /* an empty folder may come first: no vector yet */
     for (uint32_t i = 0; i < n; i++) es[i].name = w->names.p + names0 + es[i].name_off;
     if (n > 1) qsort(es, n, sizeof *es, ent_cmp);
 

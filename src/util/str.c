@@ -35,7 +35,7 @@ dw_str dw_str_sub(dw_str s, size_t from, size_t to)
 {
     if (to > s.len) to = s.len;
     if (from > to) from = to;
-    return dw_str_make(s.ptr + from, to - from);
+    return dw_str_make(s.ptr ? s.ptr + from : s.ptr, to - from); /* an empty view may have no pointer */
 }
 
 const char *dw_str_chr(dw_str s, char c) { return s.len ? memchr(s.ptr, c, s.len) : NULL; }

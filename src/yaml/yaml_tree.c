@@ -253,7 +253,7 @@ static bool close_collection(builder *b, const yaml_event_t *e)
     frame f = b->stack.v[--b->stack.n];
     dw_yaml_node *n = f.node;
     uint32_t nk = b->kids.n - f.base;
-    dw_yaml_node **k = b->kids.v + f.base;
+    dw_yaml_node **k = nk ? b->kids.v + f.base : NULL; /* an empty collection may come before any child */
     uint64_t w = 1;
     for (uint32_t i = 0; i < nk; i++) w += k[i]->weight;
     n->weight = w;
