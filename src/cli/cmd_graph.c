@@ -54,17 +54,32 @@ int cmd_graph(int argc, char **argv)
                 edges[n++] = (edge){(uint32_t)in->mounts[m].from_stage, (uint32_t)in->stage, "RUN --mount"};
     }
 
+    /* the edges into each stage, in file order: into[at[s] .. at[s + 1]) */
+    uint32_t ns = df->nstages;
+    uint32_t *at = calloc((size_t)ns + 2, sizeof *at), *into = malloc(sizeof *into * (n ? n : 1));
+    for (uint32_t e = 0; e < n; e++) at[edges[e].to + 2]++;
+    for (uint32_t s = 0; s < ns; s++) at[s + 2] += at[s + 1];
+    for (uint32_t e = 0; e < n; e++) into[at[edges[e].to + 1]++] = e;
+
     /* stages the final one needs, through FROM, COPY --from and --mount
      * from= edges; the others are never built by `docker build` */
-    bool *needed = calloc(df->nstages ? df->nstages : 1, sizeof *needed);
-    if (df->nstages) {
-        needed[df->nstages - 1] = true;
-        for (bool grew = true; grew;) {
-            grew = false;
-            for (uint32_t e = 0; e < n; e++)
-                if (needed[edges[e].to] && !needed[edges[e].from]) needed[edges[e].from] = grew = true;
+    bool *needed = calloc(ns ? ns : 1, sizeof *needed);
+    uint32_t *todo = malloc(sizeof *todo * (ns ? ns : 1)), ntodo = 0;
+    if (ns) {
+        needed[ns - 1] = true;
+        todo[ntodo++] = ns - 1;
+    }
+    while (ntodo) {
+        uint32_t s = todo[--ntodo];
+        for (uint32_t k = at[s]; k < at[s + 1]; k++) {
+            uint32_t from = edges[into[k]].from;
+            if (!needed[from]) {
+                needed[from] = true;
+                todo[ntodo++] = from;
+            }
         }
     }
+    free(todo);
 
     if (!strcmp(format, "text")) {
         for (uint32_t s = 0; s < df->nstages; s++) {
@@ -79,12 +94,13 @@ int cmd_graph(int argc, char **argv)
             if (st->platform.len) printf(" --platform=%.*s", (int)st->platform.len, st->platform.ptr);
             printf(", line %u, %u instruction%s%s\n", a.line, st->count, st->count == 1 ? "" : "s",
                    s + 1 == df->nstages ? ", final" : needed[s] ? "" : ", unreachable (never built)");
-            for (uint32_t e = 0; e < n; e++)
-                if (edges[e].to == s && strcmp(edges[e].how, "FROM")) {
-                    printf("    uses %u ", edges[e].from);
-                    stage_label(stdout, &df->stages[edges[e].from]);
-                    printf(" (%s)\n", edges[e].how);
-                }
+            for (uint32_t k = at[s]; k < at[s + 1]; k++) {
+                const edge *ed = &edges[into[k]];
+                if (!strcmp(ed->how, "FROM")) continue;
+                printf("    uses %u ", ed->from);
+                stage_label(stdout, &df->stages[ed->from]);
+                printf(" (%s)\n", ed->how);
+            }
         }
     } else {
         bool dot = !strcmp(format, "dot");
@@ -116,6 +132,8 @@ int cmd_graph(int argc, char **argv)
         rc = 1;
     }
     free(needed);
+    free(at);
+    free(into);
     free(edges);
     dw_dockerfile_free(df);
     return rc;
