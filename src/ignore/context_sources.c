@@ -84,12 +84,14 @@ void dw_ctx_sources_resolve(copy_list *cl, const char *dir, const dw_dockerignor
 {
     t->cl = cl;
     named_grow(t);
+    dw_copy_dircache *cache = dw_copy_dircache_new(); /* a folder is listed once for all sources */
     for (uint32_t i = 0; i < cl->n; i++) {
         copy_src *c = &cl->v[i];
-        dw_copy_opts o = {dir, di, c->exclude, c->pivot != NULL, false, 0};
+        dw_copy_opts o = {dir, di, c->exclude, c->pivot != NULL, false, 0, cache};
         t->current = i;
         c->named = dw_copy_source_expand(&o, c->source, strlen(c->source), on_named, t, &c->res);
     }
+    dw_copy_dircache_free(cache);
 }
 
 uint32_t dw_ctx_named_first(named_table *t, const char *p, size_t n) { return *named_slot(t, p, n); }

@@ -325,7 +325,63 @@ typedef struct {
     char *pool;          /* NUL-terminated names */
     size_t *off;         /* where each name starts, sorted by name */
     size_t n;
+    bool cached;         /* owned by the run's dw_copy_dircache */
 } dirlist;
+
+/* ---- the listings cache: folder path -> sorted listing (open addressing) ---- */
+
+typedef struct {
+    char *path;
+    bool ok;             /* the folder could be read */
+    dirlist d;
+} cached_dir;
+
+struct dw_copy_dircache {
+    cached_dir *v;
+    uint32_t cap, n;     /* cap: a power of two, at most half full */
+};
+
+dw_copy_dircache *dw_copy_dircache_new(void)
+{
+    dw_copy_dircache *c = calloc(1, sizeof *c);
+    if (!c) dw_oom();
+    return c;
+}
+
+void dw_copy_dircache_free(dw_copy_dircache *c)
+{
+    if (!c) return;
+    for (uint32_t i = 0; i < c->cap; i++) {
+        if (!c->v[i].path) continue;
+        free(c->v[i].path);
+        free(c->v[i].d.pool);
+        free(c->v[i].d.off);
+    }
+    free(c->v);
+    free(c);
+}
+
+/* The slot of `path`, or the empty one where it goes. */
+static cached_dir *cache_slot(dw_copy_dircache *c, const char *path)
+{
+    if (2 * (c->n + 1) > c->cap) {
+        cached_dir *old = c->v;
+        uint32_t ocap = c->cap;
+        c->cap = ocap ? 2 * ocap : 64;
+        c->v = calloc(c->cap, sizeof *c->v);
+        if (!c->v) dw_oom();
+        for (uint32_t i = 0; i < ocap; i++) {
+            if (!old[i].path) continue;
+            uint32_t k = dw_hash(old[i].path, strlen(old[i].path)) & (c->cap - 1);
+            while (c->v[k].path) k = (k + 1) & (c->cap - 1);
+            c->v[k] = old[i];
+        }
+        free(old);
+    }
+    uint32_t k = dw_hash(path, strlen(path)) & (c->cap - 1);
+    while (c->v[k].path && strcmp(c->v[k].path, path) != 0) k = (k + 1) & (c->cap - 1);
+    return &c->v[k];
+}
 
 static void set_len(ex *x, size_t len)
 {
@@ -386,7 +442,7 @@ static void sort_offsets(size_t *v, size_t n, char *pool)
 }
 
 /* Reads the directory at x->path (a real directory) into `d`, sorted. */
-static bool read_dir(ex *x, dirlist *d)
+static bool read_listing(ex *x, dirlist *d)
 {
     memset(d, 0, sizeof *d);
     DIR *dir = opendir(x->path);
@@ -415,10 +471,41 @@ static bool read_dir(ex *x, dirlist *d)
     return true;
 }
 
+/* The listing of x->path: from the run's cache when there is one. */
+static bool read_dir(ex *x, dirlist *d)
+{
+    dw_copy_dircache *c = x->o->cache;
+    if (!c) return read_listing(x, d);
+    cached_dir *e = cache_slot(c, x->path);
+    if (!e->path) {
+        e->ok = read_listing(x, &e->d);
+        e->path = dw_xmalloc(x->len + 1);
+        memcpy(e->path, x->path, x->len + 1);
+        e->d.cached = true;
+        c->n++;
+    }
+    *d = e->d;
+    return e->ok;
+}
+
 static void dirlist_free(dirlist *d)
 {
+    if (d->cached) return;
     free(d->pool);
     free(d->off);
+}
+
+/* The first name of the sorted listing at or after `prefix` (of n bytes):
+ * the names a glob segment with that literal start can match follow it. */
+static size_t first_with_prefix(const dirlist *d, const char *prefix, size_t n)
+{
+    size_t lo = 0, hi = d->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strncmp(d->pool + d->off[mid], prefix, n) < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
 }
 
 /* The type of the entry at x->path, without following a symlink. */
@@ -623,8 +710,17 @@ static void glob_walk(ex *x, const glob *g, size_t base_off, size_t depth)
 {
     dirlist d;
     if (!read_dir(x, &d)) return;
-    for (size_t i = 0; i < d.n && visit(x); i++) {
+    /* a segment's literal start (before any * ? [ or \\) bounds the names
+     * it can match: a slice of the sorted listing */
+    size_t lit = 0, from = 0;
+    if (g->segs) {
+        const char *sg = g->segs[depth];
+        while (lit < g->seglen[depth] && !strchr("*?[\\", sg[lit])) lit++;
+        if (lit) from = first_with_prefix(&d, sg, lit);
+    }
+    for (size_t i = from; i < d.n && visit(x); i++) {
         const char *nm = d.pool + d.off[i];
+        if (lit && strncmp(nm, g->segs[depth], lit) != 0) break;
         size_t nl = strlen(nm);
         if (g->segs && dw_go_match(g->segs[depth], g->seglen[depth], nm, nl) != 1) continue;
         size_t old = push(x, nm, nl);

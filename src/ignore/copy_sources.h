@@ -47,6 +47,13 @@
 
 #define DW_COPY_MAX_VISITS 1000000u
 
+/* Sorted directory listings kept across the expansions of one run: a
+ * Dockerfile with a thousand wildcard sources in one big folder reads and
+ * sorts that folder once (dw_copy_dircache_new/free; NULL: no cache). */
+typedef struct dw_copy_dircache dw_copy_dircache;
+dw_copy_dircache *dw_copy_dircache_new(void);
+void dw_copy_dircache_free(dw_copy_dircache *c);
+
 typedef struct {
     const char *context_dir;           /* the build context folder */
     const dw_dockerignore *ignore;     /* the ignore file the build reads, or NULL */
@@ -54,6 +61,7 @@ typedef struct {
     bool parents;                      /* COPY --parents */
     bool descend;                      /* also report what copied directories hold */
     uint64_t max_visits;               /* entries examined at most; 0: DW_COPY_MAX_VISITS */
+    dw_copy_dircache *cache;           /* listings shared between expansions, or NULL */
 } dw_copy_opts;
 
 typedef struct {

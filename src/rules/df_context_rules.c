@@ -177,15 +177,17 @@ void check_copy_source_missing(dw_lint *ctx)
     dw_ctx_source_iter it = {{0, 0, false}, 0};
     dw_ctx_source s;
     bool whole = mounts_whole_context(ctx);
+    dw_copy_dircache *cache = dw_copy_dircache_new(); /* a folder is listed once for all sources */
     while (dw_ctx_source_next(ctx, &it, &s)) {
         if (s.unresolved) continue;
         looked_up l = {s, 0, {0}};
         bool reached = dw_lint_stage_reached(ctx, s.in->stage);
-        dw_copy_opts o = {ci->dir, ci->ignore, NULL, s.parents, false, 0};
+        dw_copy_opts o = {ci->dir, ci->ignore, NULL, s.parents, false, 0, cache};
         l.n = dw_copy_source_expand(&o, s.value.ptr, s.value.len, reached ? keep_match : NULL, &copied, &l.r);
         if (reached && s.whole) whole = true;
         DW_VEC_PUSH(ctx->a, all, l);
     }
+    dw_copy_dircache_free(cache);
     unsigned suggested = 0, compared = 0; /* bounds for hostile files with thousands of sources */
     for (uint32_t i = 0; i < all.n; i++) {
         const looked_up *l = &all.v[i];
