@@ -393,7 +393,7 @@ typedef struct dw_config {
     /* --severity / rules: / hadolint overrides set this rule's level (per rule
      * index); the shellcheck rule keeps ShellCheck's own levels otherwise */
     bool *severity_set;
-    dw_code_setting *sc_codes; uint32_t nsc_codes; /* SCxxxx named in --disable, ignored:, ... */
+    dw_code_setting *sc_codes; uint32_t nsc_codes, sc_codes_cap; /* SCxxxx named in --disable, ignored:, ... */
 } dw_config;
 
 /* A configuration with every rule at its default. */

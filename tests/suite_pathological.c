@@ -190,6 +190,25 @@ static void undefined_flood(suite *s)
     free(out);
 }
 
+/* 10,000 services each using an undeclared network: every load error was
+ * appended by copying all the earlier ones (quadratic memory: ~400 MB
+ * here, gigabytes a little further). */
+static void compose_error_flood(suite *s)
+{
+    const char *name = "10k Compose load errors";
+    dw_buf b = {0};
+    dw_buf_puts(&b, "services:\n");
+    for (int i = 0; i < 10000; i++) dw_buf_printf(&b, "  s%d:\n    image: nginx:1.27\n    networks: [n%d]\n", i, i);
+    char *out;
+    int rc = check_text("compose.yaml", &b, &out);
+    size_t n = 0;
+    for (const char *p = out; p && (p = strstr(p, "[undeclared-network]")); p++) n++;
+    if (rc < 0) suite_fail(s, name, "could not run");
+    else if (n != 10000) suite_fail(s, name, "%zu undeclared-network findings, not 10000", n);
+    else suite_pass(s);
+    free(out);
+}
+
 void suite_pathological(void)
 {
     suite s;
@@ -225,5 +244,6 @@ void suite_pathological(void)
     }
     dclint_flood(&s);
     undefined_flood(&s);
+    compose_error_flood(&s);
     suite_end(&s);
 }

@@ -134,7 +134,7 @@ typedef struct dw_compose_project {
      * order met (the first is what Compose prints). The findings that go with
      * them are in the files' diags; some have none (an unset `${X:?msg}`, a
      * missing `extends.file`, which rules report their own way). */
-    const char **errors; uint32_t nerrors;
+    const char **errors; uint32_t nerrors, errors_cap;
 } dw_compose_project;
 
 typedef struct {

@@ -144,10 +144,9 @@ void dw_compose_error(dw_compose_project *p, const char *fmt, ...)
     va_start(ap, fmt);
     const char *msg = dw_arena_vprintf(&p->arena, fmt, ap);
     va_end(ap);
-    const char **n = DW_NEW(&p->arena, const char *, p->nerrors + 1);
-    if (p->nerrors) memcpy(n, p->errors, sizeof *n * p->nerrors);
-    n[p->nerrors++] = msg;
-    p->errors = n;
+    /* grown geometrically: a project with thousands of errors stays linear */
+    p->errors = dw_vec_grow(&p->arena, (void *)p->errors, &p->errors_cap, p->nerrors + 1, sizeof *p->errors);
+    p->errors[p->nerrors++] = msg;
 }
 
 dw_diag *dw_loader_report(dw_loader *L, int fi, const char *rule, dw_severity sev, dw_span span, const char *fmt, ...)

@@ -1,6 +1,7 @@
 /* config.c — the in-memory configuration: per-rule severities and the
  * settings rules read. Loading from files lives in config_load.c. */
 #include "rule.h"
+#include "config_int.h"
 
 #include <stdlib.h>
 
@@ -37,11 +38,11 @@ static uint32_t set_sc_code(dw_config *c, uint32_t code, dw_severity sev)
             c->sc_codes[i].severity = sev;
             return 1;
         }
-    dw_code_setting *v = DW_NEW(&c->arena, dw_code_setting, c->nsc_codes + 1);
-    if (c->nsc_codes) memcpy(v, c->sc_codes, sizeof *v * c->nsc_codes);
-    v[c->nsc_codes].code = code;
-    v[c->nsc_codes].severity = sev;
-    c->sc_codes = v;
+    /* grown geometrically: thousands of codes in an ignore list stay linear
+     * (only this file and dw_config_enable touch the list) */
+    c->sc_codes = dw_vec_grow(&c->arena, c->sc_codes, &c->sc_codes_cap, c->nsc_codes + 1, sizeof *c->sc_codes);
+    c->sc_codes[c->nsc_codes].code = code;
+    c->sc_codes[c->nsc_codes].severity = sev;
     c->nsc_codes++;
     return 1;
 }
@@ -80,10 +81,8 @@ uint32_t dw_config_enable(dw_config *c, const char *name)
 
 void dw_config_add_registry(dw_config *c, const char *registry)
 {
-    const char **n = DW_NEW(&c->arena, const char *, c->ntrusted + 1);
-    if (c->ntrusted) memcpy(n, c->trusted_registries, sizeof *n * c->ntrusted);
-    n[c->ntrusted++] = dw_arena_memdup(&c->arena, registry, strlen(registry));
-    c->trusted_registries = n;
+    const char *r = dw_arena_memdup(&c->arena, registry, strlen(registry));
+    dw_cfg_append(&c->arena, &c->trusted_registries, &c->ntrusted, &r, 1);
 }
 
 static const char *const label_types[] = {"text", "url", "semver", "hash", "rfc3339", "spdx", "email"};
@@ -98,12 +97,8 @@ int dw_config_add_label(dw_config *c, const char *spec)
     for (int i = 0; i < 7; i++)
         if (!strcmp(type, label_types[i]) || (!*type && i == 0)) t = i;
     if (t < 0) return -1;
-    dw_label_rule *n = DW_NEW(&c->arena, dw_label_rule, c->nlabels + 1);
-    if (c->nlabels) memcpy(n, c->labels, sizeof *n * c->nlabels);
-    n[c->nlabels].name = dw_str_cstr(&c->arena, name);
-    n[c->nlabels].type = (dw_label_type)t;
-    c->labels = n;
-    c->nlabels++;
+    dw_label_rule one = {dw_str_cstr(&c->arena, name), (dw_label_type)t};
+    dw_cfg_add_labels(c, &one, 1);
     return 0;
 }
 
