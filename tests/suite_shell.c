@@ -605,6 +605,13 @@ static void unit_env_tree(suite *s)
         else if (!dw_env_get(last, dw_str_c("S"), &v) || !dw_str_eqc(v, "own-s")) why = "an own S over a remembered absence";
         else if (!dw_env_get(&chain[DEPTH - 2], dw_str_c("A"), &v) || !dw_str_eqc(v, "1")) why = "the parent keeps A = 1";
     }
+    if (!why) { /* a tree whose root had no variables when it was linked */
+        dw_env bare = {0}, kid = {0};
+        dw_env_link(&a, &kid, &bare);
+        if (dw_env_get(&kid, dw_str_c("A"), &v)) why = "a name in an empty tree";
+        dw_env_set(&a, &kid, dw_str_c("A"), dw_str_c("k"));
+        if (!why && (!dw_env_get(&kid, dw_str_c("A"), &v) || !dw_str_eqc(v, "k"))) why = "a name set after linking";
+    }
     if (why) suite_fail(s, "env-tree", "%s", why);
     else suite_pass(s);
     dw_arena_free(&a);

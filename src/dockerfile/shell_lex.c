@@ -440,7 +440,8 @@ bool dw_env_get(const dw_env *env, dw_str name, dw_str *value)
     env_key k = {name, {0, 0}, {false, false}};
     dw_str v = {0};
     /* a name set nowhere in the tree: no walk */
-    if (env->tree && ix_find(env, env->tree, name, key_hash(env, &k))->state == SLOT_EMPTY) return false;
+    if (env->tree && (!env->tree->cap || ix_find(env, env->tree, name, key_hash(env, &k))->state == SLOT_EMPTY))
+        return false;
     int found = -1;
     const dw_env *at = env;
     for (; at; at = at->parent)
