@@ -217,6 +217,20 @@ static void compose_error_flood(suite *s)
     free(out);
 }
 
+/* A RUN heredoc of 20,000 `apk add` lines: each asked whether a later
+ * command of the RUN deletes the cache, scanning the rest (quadratic). */
+static void long_heredoc(suite *s)
+{
+    const char *name = "20k-line RUN heredoc";
+    dw_buf b = {0};
+    dw_buf_puts(&b, "FROM alpine:3.20\nRUN <<EOF\n");
+    for (int i = 0; i < 20000; i++) dw_buf_printf(&b, "apk add p%d\n", i);
+    dw_buf_puts(&b, "EOF\n");
+    char *out;
+    if (count_is(s, name, "Dockerfile", &b, "apk-no-cache", 20000, &out)) suite_pass(s);
+    free(out);
+}
+
 void suite_pathological(void)
 {
     suite s;
@@ -253,5 +267,6 @@ void suite_pathological(void)
     dclint_flood(&s);
     undefined_flood(&s);
     compose_error_flood(&s);
+    long_heredoc(&s);
     suite_end(&s);
 }

@@ -197,19 +197,34 @@ static bool sdk_image(const dw_imageref *ref)
     return false;
 }
 
+/* The last command of a RUN that deletes a folder, remembered for the
+ * folder asked about last: a RUN of thousands of build steps in one folder
+ * looks it up once, not once per step. */
+typedef struct {
+    const sh_run *run;
+    const char *dir;
+    int64_t last;
+} rm_memo;
+
+/* How far back a build step looks for its `cd`: further is not a build
+ * from source that cleans up after itself, and the walk stays bounded. */
+#define CD_LOOKBACK 4096
+
 /* The build step c ran in a folder (the last absolute `cd` before it) that
  * the same RUN deletes afterwards: a build from source whose intermediate
  * files never reach the layer (`cd /usr/src/python && make && make install
  * && rm -rf /usr/src/python`). */
-static bool build_dir_removed(dw_lint *ctx, const sh_cmd *c)
+static bool build_dir_removed(dw_lint *ctx, const sh_cmd *c, rm_memo *memo)
 {
     const sh_run *r = c->run;
-    for (uint32_t k = c->index; k-- > 0;) {
+    for (uint32_t k = c->index, seen = 0; k-- > 0 && seen++ < CD_LOOKBACK;) {
         const sh_cmd *cd = &r->cmds[k];
         if (!sh_cmd_is(cd, "cd")) continue;
         if (!cd->npos || (cd->pos[0]->flags & SH_W_EXPANDS) || cd->pos[0]->value.ptr[0] != '/') return false;
         const char *dir = dw_str_cstr(ctx->a, cd->pos[0]->value);
-        return pkg_rm_after(r, c->index + 1, dir) != NULL;
+        if (memo->run != r || !memo->dir || strcmp(memo->dir, dir) != 0)
+            *memo = (rm_memo){r, dir, pkg_rm_last(r, dir)};
+        return memo->last > (int64_t)c->index;
     }
     return false;
 }
@@ -242,6 +257,7 @@ void check_build_tools_in_final_stage(dw_lint *ctx)
         if (!r) continue;
         removals rm;
         read_removals(ctx, r, &rm);
+        rm_memo memo = {NULL, NULL, -1};
         for (uint32_t k = 0; k < r->ncmds; k++) {
             const sh_cmd *c = &r->cmds[k];
             const sh_word *w = kept_toolchain(&rm, c);
@@ -258,7 +274,7 @@ void check_build_tools_in_final_stage(dw_lint *ctx)
             }
             /* the single-layer idiom: a RUN that removes packages again */
             const sh_word *last = rm.any ? NULL : build_step(c);
-            if (last && !build_dir_removed(ctx, c)) {
+            if (last && !build_dir_removed(ctx, c, &memo)) {
                 dw_str text = prac_cmd_text(ctx, c, last);
                 dw_diag *d = dw_report(ctx, in, pkg_cmd_span(c, last),
                                        "the final image runs a build step (`%.*s`): its tools and intermediate files "

@@ -411,12 +411,14 @@ void check_apk_no_cache(dw_lint *ctx)
         /* a cache mount keeps the index out of the layer (/etc/apk/cache
          * is where apk's cache link points) */
         if (pkg_mount_covers(r, "/var/cache/apk") || pkg_mount_covers(r, "/etc/apk/cache")) continue;
+        int64_t last_rm = -2; /* the last command deleting the cache, looked up once per RUN */
         for (uint32_t k = 0; k < r->ncmds; k++) {
             const sh_cmd *c = &r->cmds[k];
             if (!sh_cmd_is(c, "apk") || !sh_cmd_subcommand_is(c, "add") || sh_cmd_has_flag(c, "--no-cache")) continue;
             /* --no-network installs what is already there: nothing is fetched */
             if (sh_cmd_has_flag(c, "--no-network")) continue;
-            if (pkg_rm_after(r, k + 1, "/var/cache/apk")) continue; /* deleted in the same RUN */
+            if (last_rm == -2) last_rm = pkg_rm_last(r, "/var/cache/apk");
+            if (last_rm > (int64_t)k) continue; /* deleted later in the same RUN */
             dw_diag *d =
                 dw_report(ctx, r->top, pkg_cmd_span(c, c->sub),
                           "`apk add` without --no-cache leaves the package index in /var/cache/apk in this layer");
