@@ -133,7 +133,11 @@ static const patho cases[] = {
 
 /* Runs `dockwright check --format gnu` on a folder holding one file
  * `name` with the text in b (freed); the output in *out (to free), or -1. */
-static int check_text(const char *file, dw_buf *b, char **out)
+static int run_on_text(const char *file, dw_buf *b, bool config, char **out);
+static int check_text(const char *file, dw_buf *b, char **out) { return run_on_text(file, b, false, out); }
+
+/* The same with `dockwright compose-config` on the file instead. */
+static int run_on_text(const char *file, dw_buf *b, bool config, char **out)
 {
     char dir[] = "/tmp/dw-patho-XXXXXX";
     *out = NULL;
@@ -145,6 +149,12 @@ static int check_text(const char *file, dw_buf *b, char **out)
     if (f) fclose(f);
     dw_buf_free(b);
     char *argv[] = {(char *)dw_binary(), "check", "--format", "gnu", dir, NULL};
+    if (config) {
+        argv[1] = "compose-config";
+        argv[2] = "-f";
+        argv[3] = path;
+        argv[4] = NULL;
+    }
     char *err = NULL;
     int rc = wrote ? run_capture(NULL, argv, out, NULL, &err, NULL) : -1;
     free(err);
@@ -231,6 +241,27 @@ static void long_heredoc(suite *s)
     free(out);
 }
 
+/* compose-config on a service with 20,000 environment items (and the
+ * first key again at the end): each key was looked for among all the
+ * earlier ones (quadratic); the last value still wins. */
+static void config_env_flood(suite *s)
+{
+    const char *name = "compose-config with 20k environment items";
+    dw_buf b = {0};
+    dw_buf_puts(&b, "services:\n  web:\n    image: nginx:1.27\n    environment:\n");
+    for (int i = 0; i < 20000; i++) dw_buf_printf(&b, "      - K%d=v%d\n", i, i);
+    dw_buf_puts(&b, "      - K0=last\n");
+    char *out;
+    int rc = run_on_text("compose.yaml", &b, true, &out);
+    size_t n = 0;
+    for (const char *p = out; p && (p = strstr(p, "\n      K")); p++) n++;
+    if (rc != 0) suite_fail(s, name, "status %d", rc);
+    else if (n != 20000) suite_fail(s, name, "%zu variables printed, not 20000", n);
+    else if (!strstr(out, "\n      K0: last\n")) suite_fail(s, name, "K0 does not keep its last value");
+    else suite_pass(s);
+    free(out);
+}
+
 void suite_pathological(void)
 {
     suite s;
@@ -268,5 +299,6 @@ void suite_pathological(void)
     undefined_flood(&s);
     compose_error_flood(&s);
     long_heredoc(&s);
+    config_env_flood(&s);
     suite_end(&s);
 }

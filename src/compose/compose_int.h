@@ -33,6 +33,7 @@ dw_cv *dw_cv_new(dw_arena *a, dw_cv_kind kind, const dw_cv *like);
 dw_cv *dw_cv_new_str(dw_arena *a, dw_str s, const dw_cv *like);
 dw_cv *dw_cv_copy(dw_arena *a, const dw_cv *v);          /* shallow: pairs/items copied, children shared */
 void dw_cv_set(dw_arena *a, dw_cv *map, dw_str key, dw_cv *val); /* replaces or appends */
+void dw_cv_add(dw_arena *a, dw_cv *map, dw_str key, dw_cv *val); /* appends: the caller knows the key is new */
 void dw_cv_del(dw_cv *map, dw_str key);
 void dw_cv_append_pair(dw_arena *a, dw_cv *map, const dw_cv_pair *pair); /* no check for the key */
 void dw_cv_push(dw_arena *a, dw_cv *seq, dw_cv *item);

@@ -67,6 +67,11 @@ void dw_cv_set(dw_arena *a, dw_cv *map, dw_str key, dw_cv *val)
             map->pairs[i].value = val;
             return;
         }
+    dw_cv_add(a, map, key, val);
+}
+
+void dw_cv_add(dw_arena *a, dw_cv *map, dw_str key, dw_cv *val)
+{
     map->pairs = grow(a, map->pairs, map->n, &map->cap, sizeof *map->pairs);
     dw_cv_pair *p = &map->pairs[map->n++];
     memset(p, 0, sizeof *p);

@@ -334,22 +334,38 @@ static dw_cv *string_list(norm *n, const dw_cv *v)
     return q;
 }
 
+/* dw_cv_set through an index of m's keys (key -> 1 + pair index): a list
+ * of thousands of variables stays linear. */
+static void set_indexed(norm *n, dw_cv *m, dw_strmap *ix, dw_str key, dw_cv *val)
+{
+    uintptr_t at = (uintptr_t)dw_strmap_get(ix, key);
+    if (at) {
+        m->pairs[at - 1].value = val;
+        return;
+    }
+    dw_cv_add(n->a, m, key, val);
+    dw_strmap_put(ix, key, (void *)(uintptr_t)m->n);
+}
+
 /* A mapping written as a map or as `KEY=VALUE` items; `bare` is what a
- * `KEY` item without `=` becomes (NULL: null). Values become strings. */
+ * `KEY` item without `=` becomes (NULL: null). Values become strings; a
+ * key given twice keeps its last value. */
 static dw_cv *key_values(norm *n, const dw_cv *v, const char *bare)
 {
     dw_cv *m = M(n, v);
+    dw_strmap ix = {0};
     if (v && v->kind == DW_CV_MAP) {
-        for (uint32_t i = 0; i < v->n; i++) dw_cv_set(n->a, m, v->pairs[i].key, as_string(n, v->pairs[i].value));
+        for (uint32_t i = 0; i < v->n; i++) set_indexed(n, m, &ix, v->pairs[i].key, as_string(n, v->pairs[i].value));
     } else if (v && v->kind == DW_CV_SEQ) {
         for (uint32_t i = 0; i < v->n; i++) {
             dw_str s = dw_cv_text(v->items[i]);
             const char *eq = dw_str_chr(s, '=');
-            if (eq) dw_cv_set(n->a, m, dw_str_make(s.ptr, (size_t)(eq - s.ptr)),
-                              S(n, dw_str_make(eq + 1, s.len - (size_t)(eq + 1 - s.ptr)), v->items[i]));
-            else dw_cv_set(n->a, m, s, bare ? Sc(n, bare, v->items[i]) : N(n, v->items[i]));
+            if (eq) set_indexed(n, m, &ix, dw_str_make(s.ptr, (size_t)(eq - s.ptr)),
+                                S(n, dw_str_make(eq + 1, s.len - (size_t)(eq + 1 - s.ptr)), v->items[i]));
+            else set_indexed(n, m, &ix, s, bare ? Sc(n, bare, v->items[i]) : N(n, v->items[i]));
         }
     }
+    dw_strmap_free(&ix);
     return sorted(m);
 }
 
