@@ -80,17 +80,6 @@ static bool parse_duration(dw_str s, double *ns)
     return true;
 }
 
-static const char *suggest(dw_str word, const char *const *cands, size_t n)
-{
-    const char *best = NULL;
-    unsigned bestd = 3;
-    for (size_t i = 0; i < n; i++) {
-        unsigned d = dw_edit_distance(word, dw_str_c(cands[i]), 2, true);
-        if (d < bestd) { bestd = d; best = cands[i]; }
-    }
-    return best;
-}
-
 static void check_flags(dw_parser *p, dw_instr *in, const flag_spec *spec)
 {
     for (uint32_t i = 0; i < in->nflags; i++) {
@@ -102,7 +91,7 @@ static void check_flags(dw_parser *p, dw_instr *in, const flag_spec *spec)
             const char *names[16];
             size_t n = 0;
             for (const flag_spec *s = spec; s->name && n < 16; s++) names[n++] = s->name;
-            const char *sug = suggest(f->name, names, n);
+            const char *sug = dw_suggest(f->name, names, n, true);
             if (sug)
                 err_at(p, in, f->span, NULL, "unknown flag: --%.*s (did you mean --%s?)",
                        (int)f->name.len, f->name.ptr, sug);
@@ -353,7 +342,7 @@ static void validate_one(dw_parser *p, dw_instr *in)
     if (in->error) return; /* the parser already reported this node */
     switch (in->kind) {
     case DW_I_UNKNOWN: {
-        const char *sug = suggest(in->keyword, all_instrs, sizeof all_instrs / sizeof *all_instrs);
+        const char *sug = dw_suggest(in->keyword, all_instrs, sizeof all_instrs / sizeof *all_instrs, true);
         if (sug) {
             char up[16];
             size_t k = 0;
