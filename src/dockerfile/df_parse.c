@@ -89,20 +89,6 @@ static inline __attribute__((always_inline)) bool read_line(reader *r, pline *l)
     return true;
 }
 
-/* dw_str_trim_left_space without a call for the ASCII blanks that start
- * nearly every line. */
-static inline dw_str trim_left(dw_str s)
-{
-    size_t i = 0;
-    while (i < s.len) {
-        unsigned char c = (unsigned char)s.ptr[i];
-        if (c == ' ' || (c >= '\t' && c <= '\r')) { i++; continue; }
-        if (c >= 0x80) return dw_str_trim_left_space(dw_str_make(s.ptr + i, s.len - i));
-        break;
-    }
-    return dw_str_make(s.ptr + i, s.len - i);
-}
-
 static dw_str line_str(const reader *r, const pline *l)
 {
     return dw_str_make(r->src + l->start, l->end - l->start);
@@ -427,7 +413,7 @@ static dw_dockerfile *parse(const char *path, const char *src, size_t len, size_
                                       r.lineno, raw.len, DW_MAX_LINE);
             d->help = "split the line with line continuations";
         }
-        dw_str t = trim_left(raw);
+        dw_str t = dw_str_trim_left_space(raw);
         uint32_t toff = l.start + (uint32_t)(t.ptr - raw.ptr);
         bool directive = possible_directive(&p, t, r.lineno, toff);
         if (t.len && t.ptr[0] == '#') { /* a comment line */
@@ -456,7 +442,7 @@ static dw_dockerfile *parse(const char *path, const char *src, size_t len, size_
                              "line %u is %zu bytes long: BuildKit rejects lines over %u bytes",
                              r.lineno, s.len, DW_MAX_LINE);
             }
-            dw_str st = trim_left(s);
+            dw_str st = dw_str_trim_left_space(s);
             if (st.len && st.ptr[0] == '#') { add_comment(&all_comments, s, l.start); continue; }
             if (st.len == 0) { DW_SVEC_PUSH(empties, r.lineno); continue; }
             long c = continuation_cut(s, p.escape);

@@ -111,7 +111,7 @@ int dw_space_at(const char *p, size_t n)
     return (cp != 0xFFFD || w > 1) && dw_unicode_is_space(cp) ? w : 0;
 }
 
-dw_str dw_str_trim_left_space(dw_str s)
+dw_str dw_str_trim_left_space_rest(dw_str s)
 {
     int w;
     while (s.len) {

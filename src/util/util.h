@@ -130,7 +130,21 @@ static inline int dw_space_at_fast(const char *p, size_t n)
     if (c < 0x80) return c == ' ' || (c >= '\t' && c <= '\r');
     return c == 0xC2 || c == 0xE1 || c == 0xE2 || c == 0xE3 ? dw_space_at(p, n) : 0;
 }
-dw_str dw_str_trim_left_space(dw_str s);   /* Unicode spaces */
+/* Leading Unicode spaces removed. The ASCII blanks that start nearly every
+ * line are skipped inline (the parser calls this per line); the first
+ * non-ASCII byte goes to the out-of-line rest (str.c). */
+dw_str dw_str_trim_left_space_rest(dw_str s);
+static inline dw_str dw_str_trim_left_space(dw_str s)
+{
+    size_t i = 0;
+    while (i < s.len) {
+        unsigned char c = (unsigned char)s.ptr[i];
+        if (c == ' ' || (c >= '\t' && c <= '\r')) { i++; continue; }
+        if (c >= 0x80) return dw_str_trim_left_space_rest(dw_str_make(s.ptr + i, s.len - i));
+        break;
+    }
+    return dw_str_make(s.ptr ? s.ptr + i : s.ptr, s.len - i);
+}
 dw_str dw_str_trim_right_space(dw_str s);
 dw_str dw_str_trim_space(dw_str s);
 size_t dw_utf8_count(const char *p, size_t n); /* code points; invalid byte = 1 */
