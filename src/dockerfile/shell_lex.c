@@ -350,9 +350,10 @@ static dw_env_index *own_index(dw_env *env)
     return env->ix;
 }
 
-static void tree_add(dw_env *env, dw_str name)
+/* Adds name (hash h) to the names set in env's tree. */
+static void tree_add(dw_env *env, dw_str name, uint32_t h)
 {
-    if (env->tree) ix_put(env->arena, env, env->tree, name, env_hash(env, name))->state = SLOT_OWN;
+    ix_put(env->arena, env, env->tree, name, h)->state = SLOT_OWN;
 }
 
 /* Sets name to value: replaces the value of an existing entry with the same
@@ -361,9 +362,11 @@ static void tree_add(dw_env *env, dw_str name)
 void dw_env_set(dw_arena *a, dw_env *env, dw_str name, dw_str value)
 {
     if (!env->arena) env->arena = a;
-    tree_add(env, name);
-    if (env->ix || env->n >= ENV_SCAN_MAX) {
-        env_slot *sl = ix_put(a, env, own_index(env), name, env_hash(env, name));
+    bool hashed = env->ix || env->n >= ENV_SCAN_MAX;
+    uint32_t h = env->tree || hashed ? env_hash(env, name) : 0;
+    if (env->tree) tree_add(env, name, h);
+    if (hashed) {
+        env_slot *sl = ix_put(a, env, own_index(env), name, h);
         if (sl->state == SLOT_OWN) {
             env->v[sl->own].value = value;
         } else { /* new here, or a remembered answer it now overrides */
@@ -394,10 +397,10 @@ void dw_env_link(dw_arena *a, dw_env *env, const dw_env *parent)
     if (!p->tree) { /* the first child: the tree starts with the root's names */
         if (!p->arena) p->arena = a;
         p->tree = DW_NEW(a, dw_env_index, 1);
-        for (uint32_t i = 0; i < p->n; i++) tree_add(p, p->v[i].name);
+        for (uint32_t i = 0; i < p->n; i++) tree_add(p, p->v[i].name, env_hash(p, p->v[i].name));
     }
     env->tree = p->tree;
-    for (uint32_t i = 0; i < env->n; i++) tree_add(env, env->v[i].name);
+    for (uint32_t i = 0; i < env->n; i++) tree_add(env, env->v[i].name, env_hash(env, env->v[i].name));
 }
 
 /* name's hash as env compares names (computed once per mode). */
