@@ -131,12 +131,9 @@ static const patho cases[] = {
     {"2k mount flags", mk_many_flags, NULL, 2},
 };
 
-/* Runs `dockwright check --format gnu` on a folder holding one file
+/* Runs `dockwright check --format gnu` (with `config`: `dockwright
+ * compose-config -f` on the file) on a folder holding one file
  * `name` with the text in b (freed); the output in *out (to free), or -1. */
-static int run_on_text(const char *file, dw_buf *b, bool config, char **out);
-static int check_text(const char *file, dw_buf *b, char **out) { return run_on_text(file, b, false, out); }
-
-/* The same with `dockwright compose-config` on the file instead. */
 static int run_on_text(const char *file, dw_buf *b, bool config, char **out)
 {
     char dir[] = "/tmp/dw-patho-XXXXXX";
@@ -161,6 +158,8 @@ static int run_on_text(const char *file, dw_buf *b, bool config, char **out)
     remove_tree(dir);
     return rc;
 }
+
+static int check_text(const char *file, dw_buf *b, char **out) { return run_on_text(file, b, false, out); }
 
 /* True when the check of b (see check_text) ran and reported `want`
  * findings tagged [rule]; otherwise a failure of case `name` is recorded.
